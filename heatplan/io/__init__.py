@@ -1,0 +1,1 @@
+"""Reading and writing files; no planning decisions are taken here."""

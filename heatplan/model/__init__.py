@@ -1,0 +1,1 @@
+"""Model stage: demand, emissions and the street graph derived from validated tables."""

@@ -1,0 +1,1 @@
+"""Plan stage: trench routing, district economics, phasing and renovation ranking."""
