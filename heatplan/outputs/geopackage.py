@@ -1,0 +1,374 @@
+"""The plan as a GeoPackage for QGIS: one layer per plan table, plus Plandata heat-plan areas.
+
+Every layer has one geometry type (mixed single and multi parts are promoted to multi), field
+types follow the data (nullable integers stay integers), and the layer description says when the
+plan was made on heatplan's synthetic sample. The file is written atomically; GDAL's time stamps
+(``gpkg_contents.last_change``) are fixed through ``OGR_CURRENT_DATE`` so a rerun gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from heatplan.io.atomic import atomic_path
+from heatplan.outputs.texts import check_lang, text
+from heatplan.plan.result import Plan
+
+logger = logging.getLogger(__name__)
+
+GPKG_NAME = "heatplan_plan.gpkg"
+FIXED_DATE = "2000-01-01T00:00:00.000Z"
+"""The time stamp GDAL writes into ``gpkg_contents.last_change`` (so reruns are identical)."""
+DEFAULT_SUPPLIER = "Vestforbrænding"
+"""Supplier named in ``virknavn`` when the scenario has no ``outputs.supplier_name``."""
+
+LAYER_NAMES: dict[str, dict[str, str]] = {
+    "properties": {"da": "ejendomme", "en": "properties"},
+    "districts": {"da": "energidistrikter", "en": "districts"},
+    "trenches": {"da": "nye_ledninger", "en": "trenches"},
+    "service_pipes": {"da": "stikledninger", "en": "service_pipes"},
+    "dh_network": {"da": "eksisterende_fjernvarmenet", "en": "existing_dh_network"},
+    "heat_sources": {"da": "varmekilder", "en": "heat_sources"},
+    "renovation": {"da": "renoveringsrangering", "en": "renovation_ranking"},
+    "varmeplansomraader": {"da": "varmeplansomraader", "en": "varmeplansomraader"},
+    "years": {"da": "aar_for_aar", "en": "years"},
+    "co2_trajectory": {"da": "co2_forloeb", "en": "co2_trajectory"},
+    "rejected": {"da": "afviste_{layer}", "en": "rejected_{layer}"},
+}
+
+_DESCRIPTION_KEYS = {
+    "properties": "gpkg_properties",
+    "districts": "gpkg_districts",
+    "trenches": "gpkg_trenches",
+    "service_pipes": "gpkg_service_pipes",
+    "dh_network": "gpkg_dh_network",
+    "heat_sources": "gpkg_heat_sources",
+    "renovation": "gpkg_renovation",
+    "varmeplansomraader": "gpkg_varmeplansomraader",
+    "years": "gpkg_years",
+    "co2_trajectory": "gpkg_co2",
+}
+
+# Columns shown first in the properties layer, in this order (others follow as they are).
+_PROPERTY_ORDER = [
+    "address",
+    "postcode",
+    "district_id",
+    "district_name",
+    "recommendation",
+    "phase",
+    "offer_year",
+    "construction_start_year",
+    "construction_end_year",
+    "connection_year",
+    "heat_demand_mwh_a",
+    "co2_before_t_a",
+    "co2_after_t_a",
+]
+# Candidate names for CO2 after conversion, read from the plan's properties if present.
+CO2_AFTER_COLUMNS = ("co2_after_t_a", "co2_planned_t_a", "co2_plan_t_a")
+
+
+@dataclass(frozen=True)
+class OutputLayer:
+    """One layer of the GeoPackage: its key, name, description and table."""
+
+    key: str
+    name: str
+    description: str
+    table: pd.DataFrame
+
+
+def layer_name(key: str, lang: str = "da", **fields: str) -> str:
+    """Return the GeoPackage layer name of ``key`` in ``lang``."""
+    return LAYER_NAMES[key][check_lang(lang)].format(**fields)
+
+
+def _supplier(plan: Plan) -> str:
+    if plan.scenario is not None and "outputs.supplier_name" in plan.scenario:
+        return str(plan.scenario.value("outputs.supplier_name"))
+    return DEFAULT_SUPPLIER
+
+
+def _municipality_code(plan: Plan) -> int | None:
+    if plan.scenario is not None and "general.municipality_code" in plan.scenario:
+        return int(str(plan.scenario.value("general.municipality_code")))
+    return None
+
+
+def _date_int(value: object) -> int | None:
+    """``2026-01-31`` (or a date) as the integer 20260131 Plandata uses; None if missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    return int(stamp.strftime("%Y%m%d"))
+
+
+def heat_plan_areas(plan: Plan, lang: str = "da") -> gpd.GeoDataFrame:
+    """Return the districts shaped like Plandata's adopted heat-plan areas (``varmeplansomraade``).
+
+    One MultiPolygon per district that converts properties: ``vaerdi1207`` is "Fjernvarme" for
+    district heating and "Individuel varmeforsyning" for individual heat pumps; ``konvstartaar``
+    and ``konvslutaar`` are the district's construction start and end years; ``virknavn`` names
+    the supplier for district heating; ``datovedt`` is the plan date as a YYYYMMDD integer when
+    ``plan.summary["plan_date"]`` is given (a plan is not adopted until the council says so).
+    """
+    districts = plan.districts
+    rec = districts.get("recommendation", pd.Series("", index=districts.index)).astype("string")
+    keep = rec.isin(["district_heating", "individual_heat_pump"]).fillna(False).to_numpy()
+    sel = districts[keep]
+    is_dh = (rec[keep] == "district_heating").to_numpy()
+    start = _int_column(sel, "start_year")
+    end = _int_column(sel, "end_year")
+    years = pd.concat([start.dropna(), end.dropna()])
+    if len(years):
+        plan_name = f"{text('vp_plan_name', lang, year=int(years.min()))}–{int(years.max())}"
+    else:
+        plan_name = text("vp_plan_name", lang, year="")
+    komnr = _municipality_code(plan)
+    datovedt = _date_int(plan.summary.get("plan_date"))
+    out = gpd.GeoDataFrame(
+        {
+            "vaerdi1207": np.where(is_dh, text("vp_dh", lang), text("vp_individual", lang)),
+            "konvstartaar": start.array,
+            "konvslutaar": end.array,
+            "virknavn": pd.array([_supplier(plan) if d else None for d in is_dh], dtype="string"),
+            "plannavn": plan_name,
+            "delnavn": sel.get("name", pd.Series(sel.index, index=sel.index))
+            .astype("string")
+            .array,
+            "komnr": pd.array([komnr] * len(sel), dtype="Int64"),
+            "datovedt": pd.array([datovedt] * len(sel), dtype="Int64"),
+            "district_id": sel.index.astype("string").array,
+            "phase": _int_column(sel, "phase").array,
+        },
+        geometry=shapely.force_2d(_to_multi(sel.geometry.to_numpy())),
+        crs=districts.crs,
+    )
+    out.index = pd.RangeIndex(len(out))
+    return out
+
+
+def _int_column(table: pd.DataFrame, column: str) -> pd.Series:
+    if column not in table:
+        return pd.Series(pd.array([None] * len(table), dtype="Int64"), index=table.index)
+    return pd.Series(pd.array(pd.to_numeric(table[column]), dtype="Int64"), index=table.index)
+
+
+def _to_multi(geoms: np.ndarray) -> np.ndarray:
+    """Promote single parts to multi parts (Polygon -> MultiPolygon etc.); None stays None."""
+    out = np.array(geoms, dtype=object)
+    types = shapely.get_type_id(out)
+    for single, multi in (
+        (3, shapely.multipolygons),
+        (1, shapely.multilinestrings),
+        (0, shapely.multipoints),
+    ):
+        idx = np.flatnonzero(types == single)
+        if len(idx):
+            out[idx] = [multi([g]) for g in out[idx]]
+    return out
+
+
+def one_geometry_type(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return ``gdf`` with a single geometry type: mixed single and multi parts become multi.
+
+    Mixed dimensions (points with polygons) become representative points, since a GeoPackage
+    layer has one geometry type; this is logged.
+    """
+    geoms = gdf.geometry.to_numpy()
+    present = geoms[~shapely.is_missing(geoms)]
+    kinds = set(shapely.get_type_id(present).tolist())
+    if len(kinds) <= 1:
+        return gdf
+    dims = {0: 0, 4: 0, 1: 1, 5: 1, 3: 2, 6: 2}
+    out = gdf.copy()  # never change the caller's table
+    if len({dims.get(k, -1) for k in kinds}) == 1:
+        out = out.set_geometry(_to_multi(geoms), crs=gdf.crs)
+    else:
+        logger.warning(
+            "A layer mixes points, lines and polygons; writing %d representative points", len(gdf)
+        )
+        out = out.set_geometry(shapely.point_on_surface(geoms), crs=gdf.crs)
+    return out
+
+
+def _clean_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy with the index as columns and types GDAL writes faithfully."""
+    out = table.copy()
+    if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
+        name = out.index.name or "id"
+        if name in out.columns:
+            out = out.drop(columns=name)
+        out = out.reset_index(names=name)
+    geom_name = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
+    for col in out.columns:
+        if col == geom_name:
+            continue
+        series = out[col]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            out[col] = series.astype("string")
+        elif series.dtype == object:
+            inferred = pd.api.types.infer_dtype(series, skipna=True)
+            if inferred in {"integer"}:
+                out[col] = pd.array(series, dtype="Int64")
+            elif inferred in {"floating", "mixed-integer-float", "decimal"}:
+                out[col] = pd.to_numeric(series, errors="coerce").astype("float64")
+            elif inferred == "boolean":
+                out[col] = pd.array(series, dtype="boolean")
+            else:
+                out[col] = pd.array(
+                    [None if _missing(v) else str(v) for v in series], dtype="string"
+                )
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _properties_layer(plan: Plan) -> gpd.GeoDataFrame:
+    props = plan.properties.copy()  # never change the plan's table
+    if "co2_t_a" in props:
+        props = props.rename(columns={"co2_t_a": "co2_before_t_a"})
+    for cand in CO2_AFTER_COLUMNS:
+        if cand in props and cand != "co2_after_t_a":
+            props = props.rename(columns={cand: "co2_after_t_a"})
+            break
+    if "district_id" in props and "name" in plan.districts:
+        names = plan.districts["name"].astype("string")
+        props.insert(0, "district_name", props["district_id"].map(names).astype("string"))
+    first = [c for c in _PROPERTY_ORDER if c in props]
+    rest = [c for c in props.columns if c not in first]
+    return props[first + rest]
+
+
+def _renovation_layer(plan: Plan) -> pd.DataFrame:
+    """The ranking, with the building's geometry when its ``property_id`` is known."""
+    ranking = plan.renovation
+    if ranking.index.name == "property_id":
+        ids = ranking.index
+    elif "property_id" in ranking:
+        ids = pd.Index(ranking["property_id"])
+    else:
+        return ranking
+    geoms = plan.properties.geometry.reindex(pd.Index(ids))
+    if geoms.isna().all():
+        return ranking
+    return gpd.GeoDataFrame(ranking.copy(), geometry=geoms.to_numpy(), crs=plan.properties.crs)
+
+
+def plan_layers(plan: Plan, lang: str = "da") -> list[OutputLayer]:
+    """Return every GeoPackage layer of ``plan`` in writing order (tables left empty are kept)."""
+    check_lang(lang)
+    tables: list[tuple[str, pd.DataFrame | None]] = [
+        ("varmeplansomraader", heat_plan_areas(plan, lang)),
+        ("districts", plan.districts),
+        ("properties", _properties_layer(plan)),
+        ("trenches", plan.trenches),
+        ("service_pipes", plan.service_pipes),
+        ("dh_network", plan.dh_network),
+        ("heat_sources", plan.heat_sources),
+        ("renovation", _renovation_layer(plan)),
+        ("years", plan.years),
+        ("co2_trajectory", plan.co2_trajectory),
+    ]
+    synthetic = f" – {text('synthetic', lang)}" if plan.is_synthetic else ""
+    layers = [
+        OutputLayer(key, layer_name(key, lang), text(_DESCRIPTION_KEYS[key], lang) + synthetic, t)
+        for key, t in tables
+        if t is not None
+    ]
+    for source_layer in sorted(plan.rejected):
+        rows = plan.rejected[source_layer]
+        if len(rows) == 0:
+            continue
+        layers.append(
+            OutputLayer(
+                "rejected",
+                layer_name("rejected", lang, layer=source_layer),
+                text("gpkg_rejected", lang, layer=source_layer) + synthetic,
+                rows,
+            )
+        )
+    return layers
+
+
+@contextlib.contextmanager
+def _fixed_gdal_date() -> Iterator[None]:
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+
+
+def _is_spatial(table: pd.DataFrame) -> bool:
+    return (
+        isinstance(table, gpd.GeoDataFrame)
+        and table._geometry_column_name in table
+        and not table.geometry.isna().all()
+    )
+
+
+def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> None:
+    """Write ``layers`` into a new GeoPackage at ``path`` (which must not exist)."""
+    metadata = {"SYNTHETIC": "yes" if synthetic else "no", "GENERATOR": "heatplan"}
+    with _fixed_gdal_date():
+        for i, layer in enumerate(layers):
+            table = layer.table
+            if _is_spatial(table):
+                table = one_geometry_type(table)
+                if table.crs is None:
+                    table = table.set_crs("EPSG:25832")
+            elif isinstance(table, gpd.GeoDataFrame):
+                table = pd.DataFrame(table.drop(columns=table.geometry.name))
+            table = _clean_table(table)
+            kwargs = {}
+            if i == 0:
+                kwargs["dataset_options"] = {"VERSION": "1.2"}
+            if isinstance(table, gpd.GeoDataFrame):
+                kwargs["promote_to_multi"] = False
+            pyogrio.write_dataframe(
+                table,
+                path,
+                layer=layer.name,
+                driver="GPKG",
+                layer_options={"DESCRIPTION": layer.description, "IDENTIFIER": layer.name},
+                metadata=metadata,
+                **kwargs,
+            )
+            logger.debug("Wrote layer %s with %d rows", layer.name, len(table))
+
+
+def write_geopackage(
+    plan: Plan, path: Path | str, *, lang: str = "da", overwrite: bool = False
+) -> Path:
+    """Write the plan's GeoPackage to ``path`` atomically and return ``path``.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``path`` exists and ``overwrite`` is false.
+    """
+    path = Path(path)
+    layers = plan_layers(plan, lang)
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        write_layers(layers, tmp, synthetic=plan.is_synthetic)
+    logger.info("Wrote %s with %d layers", path, len(layers))
+    return path

@@ -1,0 +1,285 @@
+"""Danish and English texts of the planner outputs (maps, report, GeoPackage metadata).
+
+One dictionary holds every user-facing word; Danish is the default language, English the option.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import pandas as pd
+
+Lang = Literal["da", "en"]
+LANGUAGES: tuple[str, ...] = ("da", "en")
+
+TEXTS: dict[str, dict[str, str]] = {
+    # titles and notes
+    "plan_title": {
+        "da": "Varmeplan – udrulning af fjernvarme",
+        "en": "Heat plan – district-heating rollout",
+    },
+    "overview_title": {"da": "Faseplan – oversigt", "en": "Phase plan – overview"},
+    "phase_title": {"da": "Fase {phase}", "en": "Phase {phase}"},
+    "phase_years": {"da": "Fase {phase}: {start}–{end}", "en": "Phase {phase}: {start}–{end}"},
+    "synthetic": {"da": "Syntetiske eksempeldata", "en": "Synthetic sample data"},
+    "synthetic_note": {
+        "da": "Syntetiske eksempeldata – ikke virkelige ejendomme, ledninger eller beslutninger.",
+        "en": "Synthetic sample data – not real properties, pipes or decisions.",
+    },
+    "source_note": {
+        "da": "Kilde: heatplan-beregning på {source}. Koordinater: ETRS89 / UTM 32N.",
+        "en": "Source: heatplan calculation on {source}. Coordinates: ETRS89 / UTM 32N.",
+    },
+    "source_sample": {"da": "heatplans syntetiske eksempel", "en": "heatplan's synthetic sample"},
+    "source_input": {"da": "kommunens inddata", "en": "the municipality's input data"},
+    "municipality": {"da": "Kommune {code}", "en": "Municipality {code}"},
+    "north": {"da": "N", "en": "N"},
+    "report_title": {
+        "da": "Koordineringsrapport – fjernvarmeudrulning",
+        "en": "Coordination report – district-heating rollout",
+    },
+    "generated_from": {"da": "Scenarie: {files}", "en": "Scenario: {files}"},
+    "default_scenario": {"da": "standardscenarie", "en": "default scenario"},
+    # legend
+    "legend_phase": {"da": "Fase {phase} ({start}–{end})", "en": "Phase {phase} ({start}–{end})"},
+    "legend_phase_short": {"da": "Fase {phase}", "en": "Phase {phase}"},
+    "legend_individual": {
+        "da": "Individuel varmeforsyning (varmepumpe)",
+        "en": "Individual heating (heat pump)",
+    },
+    "legend_existing_area": {
+        "da": "Eksisterende fjernvarmeområde",
+        "en": "Existing district-heating area",
+    },
+    "legend_other_area": {"da": "Øvrigt område", "en": "Other area"},
+    "legend_existing_net": {
+        "da": "Eksisterende fjernvarmenet",
+        "en": "Existing district-heating network",
+    },
+    "legend_trench": {"da": "Nye ledninger, fase {phase}", "en": "New mains, phase {phase}"},
+    "legend_trench_other": {"da": "Nye ledninger", "en": "New mains"},
+    "legend_dn": {"da": "Linjebredde efter dimension (DN)", "en": "Line width by pipe size (DN)"},
+    "legend_source": {"da": "Varmekilde / tilslutningspunkt", "en": "Heat source / feed point"},
+    "legend_properties": {"da": "Ejendomme, der konverteres", "en": "Properties to convert"},
+    "legend_other_phase": {"da": "Andre faser", "en": "Other phases"},
+    # district status / recommendation
+    "rec_district_heating": {"da": "Fjernvarme", "en": "District heating"},
+    "rec_individual_heat_pump": {"da": "Individuel varmepumpe", "en": "Individual heat pump"},
+    "rec_existing_dh": {"da": "Eksisterende fjernvarme", "en": "Existing district heating"},
+    "rec_none": {"da": "Ingen ændring", "en": "No change"},
+    # summary
+    "sum_properties_to_convert": {
+        "da": "Ejendomme, der skal konverteres",
+        "en": "Properties to convert",
+    },
+    "sum_properties_dh": {
+        "da": "Ejendomme anbefalet fjernvarme",
+        "en": "Properties recommended district heating",
+    },
+    "sum_properties_hp": {
+        "da": "Ejendomme anbefalet individuel varmepumpe",
+        "en": "Properties recommended individual heat pump",
+    },
+    "sum_districts": {"da": "Energidistrikter i planen", "en": "Energy districts in the plan"},
+    "sum_districts_dh": {
+        "da": "Distrikter med fjernvarme",
+        "en": "Districts with district heating",
+    },
+    "sum_phases": {"da": "Faser", "en": "Phases"},
+    "sum_trench_km": {"da": "Nye ledningstracéer (km)", "en": "New trenches (km)"},
+    "sum_service_km": {"da": "Stikledninger (km)", "en": "Service pipes (km)"},
+    "sum_cost_mdkk": {"da": "Anlægsomkostning (mio. kr.)", "en": "Investment (million DKK)"},
+    "sum_heat_gwh": {
+        "da": "Varmebehov, konverterede ejendomme (GWh/år)",
+        "en": "Heat demand, converted properties (GWh/a)",
+    },
+    "sum_co2_avoided": {"da": "CO2 undgået (t/år)", "en": "CO2 avoided (t/a)"},
+    "sum_first_year": {"da": "Første anlægsår", "en": "First construction year"},
+    "sum_last_year": {"da": "Sidste anlægsår", "en": "Last construction year"},
+    "sum_target": {"da": "CO2-mål {year} (t/år)", "en": "CO2 target {year} (t/a)"},
+    "sum_plan_co2_target_year": {
+        "da": "CO2 i planen {year} (t/år)",
+        "en": "CO2 in the plan {year} (t/a)",
+    },
+    "sum_rejected": {"da": "Afviste inddatarækker", "en": "Rejected input rows"},
+    "sum_renovation": {
+        "da": "Kommunale bygninger i renoveringsrangering",
+        "en": "Municipal buildings ranked for renovation",
+    },
+    "sum_item": {"da": "Nøgletal", "en": "Key figure"},
+    "sum_value": {"da": "Værdi", "en": "Value"},
+    # sections
+    "sec_summary": {"da": "Sammenfatning", "en": "Summary"},
+    "sec_timeline": {
+        "da": "Tidsplan for energidistrikterne",
+        "en": "Timeline of the energy districts",
+    },
+    "sec_connections": {"da": "Tilslutninger over tid", "en": "Connections over time"},
+    "sec_co2": {"da": "CO2-udledning fra bygningsopvarmning", "en": "CO2 from building heat"},
+    "sec_districts": {"da": "Energidistrikter", "en": "Energy districts"},
+    "sec_phases": {"da": "Faser", "en": "Phases"},
+    "sec_years": {"da": "År for år", "en": "Year by year"},
+    "sec_renovation": {
+        "da": "Renoveringsrangering af kommunale bygninger",
+        "en": "Renovation ranking of municipal buildings",
+    },
+    "sec_changes": {"da": "Ændringer siden sidste plan", "en": "Changes since the previous plan"},
+    "sec_rejected": {"da": "Afviste inddata", "en": "Rejected input"},
+    "sec_assumptions": {"da": "Forudsætninger", "en": "Assumptions"},
+    "no_changes": {"da": "Ingen tidligere plan angivet.", "en": "No previous plan given."},
+    "none_rejected": {"da": "Ingen rækker afvist.", "en": "No rows rejected."},
+    # charts
+    "chart_year": {"da": "År", "en": "Year"},
+    "chart_connections": {
+        "da": "Tilsluttede ejendomme (akkumuleret)",
+        "en": "Connected properties (cumulative)",
+    },
+    "chart_connections_year": {"da": "Tilslutninger pr. år", "en": "Connections per year"},
+    "chart_co2": {"da": "CO2 (t/år)", "en": "CO2 (t/a)"},
+    "chart_co2_plan": {"da": "Planen", "en": "The plan"},
+    "chart_co2_plan_ccs": {"da": "Planen med CO2-fangst", "en": "The plan with carbon capture"},
+    "chart_co2_plan_no_ccs": {
+        "da": "Planen uden CO2-fangst",
+        "en": "The plan without carbon capture",
+    },
+    "chart_co2_baseline": {"da": "Uden udrulning", "en": "Without the rollout"},
+    "chart_co2_target": {"da": "Mål: −{share} % i {year}", "en": "Target: −{share} % by {year}"},
+    "chart_construction": {"da": "Anlæg", "en": "Construction"},
+    # column labels
+    "col_district_id": {"da": "Distrikt-id", "en": "District id"},
+    "col_name": {"da": "Navn", "en": "Name"},
+    "col_status": {"da": "Status", "en": "Status"},
+    "col_phase": {"da": "Fase", "en": "Phase"},
+    "col_start_year": {"da": "Startår", "en": "Start year"},
+    "col_end_year": {"da": "Slutår", "en": "End year"},
+    "col_recommendation": {"da": "Anbefaling", "en": "Recommendation"},
+    "col_reason": {"da": "Begrundelse", "en": "Reason"},
+    "col_n_to_convert": {"da": "Ejendomme at konvertere", "en": "Properties to convert"},
+    "col_n_districts": {"da": "Distrikter", "en": "Districts"},
+    "col_heated_area_m2": {"da": "Opvarmet areal (m²)", "en": "Heated area (m²)"},
+    "col_heat_demand_mwh_a": {"da": "Varmebehov (MWh/år)", "en": "Heat demand (MWh/a)"},
+    "col_trench_m": {"da": "Tracé (m)", "en": "Trench (m)"},
+    "col_feeder_trench_m": {"da": "Forsyningsledning (m)", "en": "Feeder trench (m)"},
+    "col_cost_dkk": {"da": "Anlægsomkostning (kr.)", "en": "Investment (DKK)"},
+    "col_linear_heat_density_mwh_m_a": {
+        "da": "Linjetæthed (MWh/m/år)",
+        "en": "Linear heat density (MWh/m/a)",
+    },
+    "col_co2_avoided_t_a": {"da": "CO2 undgået (t/år)", "en": "CO2 avoided (t/a)"},
+    "col_cost_per_t_dkk": {"da": "Kr. pr. t CO2", "en": "DKK per t CO2"},
+    "col_fed_from": {"da": "Forsynes fra", "en": "Fed from"},
+    "col_year": {"da": "År", "en": "Year"},
+    "col_connections": {"da": "Tilslutninger", "en": "Connections"},
+    "col_connections_cum": {"da": "Tilslutninger i alt", "en": "Connections, cumulative"},
+    "col_trench_km": {"da": "Tracé (km)", "en": "Trench (km)"},
+    "col_co2_t_a": {"da": "CO2 (t/år)", "en": "CO2 (t/a)"},
+    "col_co2_before_t_a": {"da": "CO2 før (t/år)", "en": "CO2 before (t/a)"},
+    "col_co2_after_t_a": {"da": "CO2 efter (t/år)", "en": "CO2 after (t/a)"},
+    "col_rank": {"da": "Placering", "en": "Rank"},
+    "col_layer": {"da": "Lag", "en": "Layer"},
+    "col_rows": {"da": "Rækker", "en": "Rows"},
+    "col_change": {"da": "Ændring", "en": "Change"},
+    # Plandata heat-plan areas
+    "vp_dh": {"da": "Fjernvarme", "en": "Fjernvarme"},
+    "vp_individual": {"da": "Individuel varmeforsyning", "en": "Individuel varmeforsyning"},
+    "vp_plan_name": {"da": "Varmeplan {year}", "en": "Varmeplan {year}"},
+    "supplier_default": {"da": "Vestforbrænding", "en": "Vestforbrænding"},
+    # GeoPackage layer descriptions
+    "gpkg_properties": {
+        "da": "Ejendomme med planens anbefaling, fase og år",
+        "en": "Properties with the plan's recommendation, phase and years",
+    },
+    "gpkg_districts": {
+        "da": "Energidistrikter med økonomi og tidsplan",
+        "en": "Energy districts with economics and schedule",
+    },
+    "gpkg_trenches": {
+        "da": "Nye ledningstracéer med dimension og år",
+        "en": "New trenches with pipe size and years",
+    },
+    "gpkg_service_pipes": {"da": "Stikledninger", "en": "Service pipes"},
+    "gpkg_dh_network": {
+        "da": "Eksisterende fjernvarmenet",
+        "en": "Existing district-heating network",
+    },
+    "gpkg_heat_sources": {
+        "da": "Varmekilder og tilslutningspunkter",
+        "en": "Heat sources and feed points",
+    },
+    "gpkg_renovation": {
+        "da": "Renoveringsrangering af kommunale bygninger",
+        "en": "Renovation ranking of municipal buildings",
+    },
+    "gpkg_varmeplansomraader": {
+        "da": "Varmeplansområder i Plandata-format",
+        "en": "Heat-plan areas shaped like Plandata",
+    },
+    "gpkg_years": {"da": "År for år", "en": "Year by year"},
+    "gpkg_co2": {"da": "CO2-forløb", "en": "CO2 trajectory"},
+    "gpkg_rejected": {
+        "da": "Afviste rækker fra inddatalaget {layer}",
+        "en": "Rejected rows of input layer {layer}",
+    },
+}
+
+
+def text(key: str, lang: str = "da", **fields: object) -> str:
+    """Return the text ``key`` in ``lang`` with ``fields`` filled in."""
+    entry = TEXTS[key]
+    template = entry.get(lang, entry["da"])
+    return template.format(**fields) if fields else template
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is supported; raise ``ValueError`` naming the choices otherwise."""
+    if lang not in LANGUAGES:
+        msg = f"Unknown output language {lang!r}; choose one of {', '.join(LANGUAGES)}."
+        raise ValueError(msg)
+    return lang
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and pandas' NA."""
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_number(value: object, decimals: int = 0, lang: str = "da") -> str:
+    """Format a number for reading: ``1.234,5`` in Danish, ``1,234.5`` in English; "–" if missing.
+
+    Examples
+    --------
+    >>> format_number(1234.5, 1)
+    '1.234,5'
+    >>> format_number(-1234567, 0, "en")
+    '-1,234,567'
+    """
+    if is_missing(value):
+        return "–"
+    number = float(value)  # type: ignore[arg-type]
+    if math.isinf(number):
+        return "∞" if number > 0 else "-∞"
+    english = f"{number:,.{decimals}f}"
+    if english in {f"-{0:.{decimals}f}", "-0"}:
+        english = english[1:]
+    if lang == "en":
+        return english
+    return english.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_year(value: object) -> str:
+    """Format a year (or an empty year) without thousands separator."""
+    return "–" if is_missing(value) else str(int(value))  # type: ignore[call-overload]
+
+
+def recommendation_text(code: object, lang: str = "da") -> str:
+    """Return the readable name of a recommendation code; the code itself if unknown."""
+    if is_missing(code):
+        return ""
+    key = f"rec_{code}"
+    return text(key, lang) if key in TEXTS else str(code)
