@@ -1,0 +1,149 @@
+"""Heat demand (MWh/a) and design peak load (kW) per property.
+
+Rules (scenario keys in ``demand.*``, defaults in ``heatplan/scenario/demand.toml``):
+
+* A property with a **valid** energy label that states ``calculated_heat_kwh_a`` takes that
+  figure, scaled by ``heated_area_m2 / label heated area`` when the label gives its area: the
+  label's *specific* demand (kWh/m²) is the evidence, and BBR's area is the current one (an
+  extension after labelling is then counted). ``demand_source`` is ``"label"``.
+* Otherwise heated area × specific demand of its use class (``demand.use_class``) and
+  construction period (``demand.specific_heat.<class>``); ``demand_source`` is ``"area"``.
+* An expired label is reported (``label_id``, ``label_is_valid`` False) but its calculated heat is
+  used only when ``demand.use_expired_labels`` is true.
+* Peak load kW = demand MWh/a × 1000 ÷ ``demand.full_load_hours``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from heatplan.config import Scenario
+from heatplan.errors import ScenarioError
+from heatplan.model.labels import LABEL_CLASS_DTYPE, select_labels
+
+logger = logging.getLogger(__name__)
+
+DEMAND_COLUMNS: tuple[str, ...] = (
+    "heat_demand_mwh_a", "demand_source", "peak_load_kw", "label_id", "label_class",
+    "label_is_valid",
+)
+
+
+def _indexed(properties: pd.DataFrame) -> pd.DataFrame:
+    if "property_id" in properties.columns:
+        return properties.set_index("property_id", drop=False).rename_axis("property_id")
+    return properties.rename_axis("property_id")
+
+
+def specific_heat_demand(
+    bbr_use_code: pd.Series, year_built: pd.Series, *, scenario: Scenario
+) -> pd.Series:
+    """Return the specific heat demand (kWh per m² heated area per year) of each building.
+
+    Raises
+    ------
+    ScenarioError
+        If a use code has no use class, or a use class has no ``demand.specific_heat`` table.
+    """
+    mapping = {str(k): str(v) for k, v in scenario.value("demand.use_class").items()}
+    codes = bbr_use_code.astype(str).str.strip()
+    use_class = codes.map(mapping)
+    unknown = sorted(codes[use_class.isna()].unique())
+    if unknown:
+        ids = list(codes.index[use_class.isna()][:5])
+        msg = (
+            f"Scenario parameter demand.use_class has no use class for BBR use codes {unknown} "
+            f"(properties {ids}…). Add them to demand.use_class in a scenario file."
+        )
+        raise ScenarioError(msg)
+    tables = scenario.section("demand.specific_heat")
+    year = pd.to_numeric(year_built, errors="coerce").fillna(0).to_numpy()
+    result = np.full(len(codes), np.nan)
+    classes = use_class.to_numpy()
+    for name in np.unique(classes):
+        if name not in tables:
+            msg = (
+                f"demand.use_class maps codes to {name!r}, but the scenario has no "
+                f"demand.specific_heat.{name}. Add it, or map the codes to an existing class."
+            )
+            raise ScenarioError(msg)
+        steps = sorted((int(y), float(v)) for y, v in tables[name].items())
+        starts = np.array([y for y, _ in steps])
+        values = np.array([v for _, v in steps])
+        rows = classes == name
+        pos = np.searchsorted(starts, year[rows], side="right") - 1
+        result[rows] = values[np.clip(pos, 0, None)]
+    return pd.Series(result, index=bbr_use_code.index, name="specific_heat_kwh_m2_a")
+
+
+def estimate_heat_demand(
+    properties: pd.DataFrame, labels: pd.DataFrame | None, *, scenario: Scenario
+) -> pd.DataFrame:
+    """Estimate each property's delivered heat demand and design peak load.
+
+    Parameters
+    ----------
+    properties
+        Columns of ``schema.PROPERTIES`` (at least ``bbr_use_code``, ``year_built``,
+        ``heated_area_m2``), indexed by or holding ``property_id``.
+    labels
+        Columns of ``schema.LABELS``, or None when there are no labels.
+    scenario
+        Supplies ``demand.*`` and ``labels.*``.
+
+    Returns
+    -------
+    demand
+        Indexed by ``property_id``: ``heat_demand_mwh_a`` (MWh/a), ``demand_source``
+        (``"label"`` or ``"area"``), ``peak_load_kw`` (kW), ``label_id``, ``label_class``
+        (ordered categorical; empty without a label), ``label_is_valid`` (nullable boolean;
+        empty without a label).
+    """
+    props = _indexed(properties)
+    area = props["heated_area_m2"].astype(float)
+    specific = specific_heat_demand(props["bbr_use_code"], props["year_built"], scenario=scenario)
+    area_mwh = area * specific / 1000.0
+
+    chosen = select_labels(labels, scenario=scenario)
+    chosen = chosen[chosen.index.isin(props.index.astype(str))]
+    joined = chosen.reindex(props.index.astype(str))
+    joined.index = props.index
+    use_expired = bool(scenario.value("demand.use_expired_labels"))
+    label_heat = pd.to_numeric(joined["calculated_heat_kwh_a"], errors="coerce")
+    label_area = pd.to_numeric(joined["label_heated_area_m2"], errors="coerce")
+    scale = (area / label_area).where(label_area > 0, 1.0)
+    usable = label_heat.notna() & (label_heat > 0) & joined["label_id"].notna()
+    if not use_expired:
+        usable &= joined["label_is_valid"].fillna(False).astype(bool)
+    label_mwh = label_heat * scale / 1000.0
+
+    demand = label_mwh.where(usable, area_mwh)
+    far = usable & ((scale < 0.8) | (scale > 1.25))
+    if far.any():
+        logger.info(
+            "%d labels computed on an area more than 25 %% off the BBR heated area; their heat "
+            "was scaled to the BBR area", int(far.sum()),
+        )
+    hours = float(scenario.value("demand.full_load_hours"))
+    out = pd.DataFrame(
+        {
+            "heat_demand_mwh_a": demand.astype(float),
+            "demand_source": np.where(usable, "label", "area"),
+            "peak_load_kw": demand.astype(float) * 1000.0 / hours,
+            "label_id": joined["label_id"].astype(object).where(joined["label_id"].notna(), None),
+            "label_class": joined["label_class"].astype(LABEL_CLASS_DTYPE),
+            "label_is_valid": joined["label_is_valid"].astype("boolean"),
+        },
+        index=props.index,
+    )
+    logger.info(
+        "Heat demand of %d properties: %d from a valid label, %d from area (%d of these have "
+        "an expired label), total %.0f MWh/a",
+        len(out), int(usable.sum()), int((~usable).sum()),
+        int((~usable & (out["label_is_valid"] == False)).sum()),  # noqa: E712
+        float(out["heat_demand_mwh_a"].sum()),
+    )
+    return out

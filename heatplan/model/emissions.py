@@ -1,0 +1,181 @@
+"""CO2 per MWh of delivered heat by heating type and year, and CO2 per property and year.
+
+Factors (scenario ``emissions.*``, defaults in ``heatplan/scenario/emissions.toml``), all in
+t CO2 per MWh of *delivered* heat (= kg per kWh):
+
+* individual fuels: fuel factor ÷ efficiency (natural gas 0.204 / 0.90, oil 0.266 / 0.80);
+* electric panels: electricity factor of the year ÷ 1.0; heat pumps: ÷ ``heat_pump_scop``;
+* district heating: the year's DH factor; with carbon capture (``emissions.ccs_enabled``) from
+  ``ccs_start_year`` on, multiplied by ``1 − ccs_capture_share × ccs_covered_share``;
+* solid fuel (biomass) 0; no heating 0.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from heatplan.config import Scenario
+from heatplan.model.heating import HEATING_TYPES, classify_heating
+
+logger = logging.getLogger(__name__)
+
+_FUEL_TYPES = ("natural_gas", "oil", "solid_fuel", "other")
+
+
+def district_heating_factor(scenario: Scenario, years: Iterable[int]) -> np.ndarray:
+    """Return the DH factor (t CO2 per MWh delivered) of each year, with CCS if enabled."""
+    years = np.asarray(list(years), dtype=int)
+    factor = scenario.by_year("emissions.district_heating_kg_per_kwh", years)
+    if bool(scenario.value("emissions.ccs_enabled")):
+        start = int(scenario.value("emissions.ccs_start_year"))
+        kept = 1.0 - float(scenario.value("emissions.ccs_capture_share")) * float(
+            scenario.value("emissions.ccs_covered_share")
+        )
+        factor = np.where(years >= start, factor * kept, factor)
+    return factor
+
+
+def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFrame:
+    """Return t CO2 per MWh of delivered heat for every heating type and year.
+
+    Parameters
+    ----------
+    scenario
+        Supplies ``emissions.*``.
+    years
+        The years wanted (ints).
+
+    Returns
+    -------
+    factors
+        Index ``heating_type`` (all of ``heating.HEATING_TYPES``), one column per year.
+
+    Examples
+    --------
+    >>> from heatplan.config import load_scenario
+    >>> f = heat_emission_factors(load_scenario(), [2030])
+    >>> round(f.loc["natural_gas", 2030], 4), round(f.loc["district_heating", 2030], 4)
+    (0.2267, 0.0713)
+    """
+    years = [int(y) for y in years]
+    n = len(years)
+    eff = scenario.section("emissions.efficiency")
+    electricity = scenario.by_year("emissions.electricity_kg_per_kwh", years)
+    rows: dict[str, np.ndarray] = {
+        "district_heating": district_heating_factor(scenario, years)
+        / float(eff.get("district_heating", 1.0)),
+        "heat_pump": electricity / float(scenario.value("emissions.heat_pump_scop")),
+        "electric": electricity / float(eff.get("electric", 1.0)),
+        "none": np.zeros(n),
+    }
+    for fuel in _FUEL_TYPES:
+        factor = scenario.by_year(f"emissions.{fuel}_kg_per_kwh", years)
+        rows[fuel] = factor / float(eff[fuel])
+    table = pd.DataFrame(
+        [rows[t] for t in HEATING_TYPES], index=pd.Index(list(HEATING_TYPES), name="heating_type"),
+        columns=pd.Index(years, name="year"),
+    )
+    return table
+
+
+def _heating_type(properties: pd.DataFrame) -> pd.Series:
+    if "heating_type" in properties.columns:
+        return properties["heating_type"].astype(str)
+    fuel = properties["heating_fuel"] if "heating_fuel" in properties.columns else None
+    return classify_heating(properties["heating_installation"], fuel)
+
+
+def _demand(properties: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    if "heat_demand_mwh_a" in properties.columns:
+        return properties["heat_demand_mwh_a"].astype(float)
+    from heatplan.model.demand import estimate_heat_demand
+
+    return estimate_heat_demand(properties, None, scenario=scenario)["heat_demand_mwh_a"]
+
+
+def _effective_types(
+    heating_type: pd.Series, years: list[int], dh_from_year: pd.Series | None
+) -> np.ndarray:
+    """Return an (n, years) array of type positions in HEATING_TYPES, after any DH switch."""
+    order = {t: i for i, t in enumerate(HEATING_TYPES)}
+    codes = heating_type.map(order).fillna(order["other"]).to_numpy(dtype=int)
+    table = np.repeat(codes[:, None], len(years), axis=1)
+    if dh_from_year is not None:
+        switch = pd.to_numeric(dh_from_year.reindex(heating_type.index), errors="coerce")
+        switch = switch.to_numpy(dtype=float)
+        switched = np.asarray(years, dtype=float)[None, :] >= switch[:, None]  # NaN → False
+        table = np.where(switched, order["district_heating"], table)
+    return table
+
+
+def property_emissions(
+    properties: pd.DataFrame,
+    *,
+    scenario: Scenario,
+    years: Iterable[int],
+    dh_from_year: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Return each property's CO2 from heating, in t per year, for each year.
+
+    Parameters
+    ----------
+    properties
+        Indexed by ``property_id``; ``heat_demand_mwh_a`` (estimated from area when absent) and
+        ``heating_type`` (classified from ``heating_installation``/``heating_fuel`` when absent).
+    scenario
+        Supplies ``emissions.*`` (and ``demand.*`` when demand is estimated here).
+    years
+        The years wanted.
+    dh_from_year
+        Optional, indexed by ``property_id``: the year from which a property is heated by
+        district heating (empty/NaN: keeps its current heating). Demand is unchanged.
+
+    Returns
+    -------
+    co2
+        Index ``property_id``, one column per year, t CO2 per year.
+    """
+    years = [int(y) for y in years]
+    factors = heat_emission_factors(scenario, years).to_numpy()
+    types = _effective_types(_heating_type(properties), years, dh_from_year)
+    demand = _demand(properties, scenario).to_numpy(dtype=float)
+    values = demand[:, None] * factors[types, np.arange(len(years))[None, :]]
+    return pd.DataFrame(
+        values, index=properties.index.rename("property_id"),
+        columns=pd.Index(years, name="year"),
+    )
+
+
+def emissions_by_heating_type(
+    properties: pd.DataFrame,
+    *,
+    scenario: Scenario,
+    years: Iterable[int],
+    dh_from_year: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Return total CO2 (t per year) by the heating type in use in each year.
+
+    Same inputs as :func:`property_emissions`; a property that switches to district heating
+    counts under ``district_heating`` from its switch year.
+
+    Returns
+    -------
+    totals
+        Index ``heating_type`` (all of ``heating.HEATING_TYPES``), one column per year, t CO2.
+    """
+    years = [int(y) for y in years]
+    co2 = property_emissions(
+        properties, scenario=scenario, years=years, dh_from_year=dh_from_year
+    ).to_numpy()
+    types = _effective_types(_heating_type(properties), years, dh_from_year)
+    totals = np.zeros((len(HEATING_TYPES), len(years)))
+    for j in range(len(years)):
+        totals[:, j] = np.bincount(types[:, j], weights=co2[:, j], minlength=len(HEATING_TYPES))
+    return pd.DataFrame(
+        totals, index=pd.Index(list(HEATING_TYPES), name="heating_type"),
+        columns=pd.Index(years, name="year"),
+    )

@@ -1,0 +1,107 @@
+"""Heat demand per property: from a valid label, else from area × specific demand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from heatplan.config import load_scenario
+from heatplan.errors import ScenarioError
+from heatplan.model.demand import estimate_heat_demand, specific_heat_demand
+from heatplan.schema import BBR_USE_CODES
+
+SCENARIO = load_scenario()
+
+
+def _properties() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "property_id": ["house", "school", "school2", "hall", "old"],
+            "bbr_use_code": ["120", "421", "421", "533", "131"],
+            "year_built": [1968, 1968, 1968, 1975, 1910],
+            "heated_area_m2": [130.0, 2000.0, 2000.0, 1500.0, 100.0],
+            "heating_installation": ["2", "2", "1", "1", "2"],
+            "heating_fuel": ["7", "7", "", "", "3"],
+        }
+    ).set_index("property_id")
+
+
+LABELS = pd.DataFrame(
+    {
+        "label_id": ["LS", "LS2", "LH"],
+        "property_id": ["school", "school2", "hall"],
+        "label_class": ["E", "D", "D"],
+        "valid_from": ["2019-09-01", "2021-01-15", "2013-02-01"],  # LH expired 2023-02-01
+        "heated_area_m2": [2000.0, 1900.0, 1500.0],
+        "calculated_heat_kwh_a": [260_000.0, 190_000.0, 210_000.0],
+    }
+)
+
+
+def test_demand_from_label_and_from_area():
+    d = estimate_heat_demand(_properties(), LABELS, scenario=SCENARIO)
+    # house: 130 m² × 115 kWh/m² (Vojens detached 1963–78) = 14,950 kWh = 14.95 MWh
+    assert d.loc["house", "heat_demand_mwh_a"] == pytest.approx(14.95)
+    assert d.loc["house", "demand_source"] == "area"
+    # peak: 14.95 MWh × 1000 / 2,800 h = 5.339 kW
+    assert d.loc["house", "peak_load_kw"] == pytest.approx(14.95 * 1000 / 2800)
+    # school: valid label, same area: 260,000 kWh = 260 MWh
+    assert d.loc["school", "heat_demand_mwh_a"] == pytest.approx(260.0)
+    assert d.loc["school", "demand_source"] == "label"
+    assert (d.loc["school", "label_id"], str(d.loc["school", "label_class"])) == ("LS", "E")
+    # school2: label on 1,900 m², BBR 2,000 m²: 190,000 × 2000/1900 = 200,000 kWh = 200 MWh
+    assert d.loc["school2", "heat_demand_mwh_a"] == pytest.approx(200.0)
+    # old terraced 1910: Vojens has no pre-1921 terraced value; 1921–62 value 141 is used
+    assert d.loc["old", "heat_demand_mwh_a"] == pytest.approx(100 * 141 / 1000)
+    assert d.loc["old", "label_id"] is None and pd.isna(d.loc["old", "label_is_valid"])
+
+
+def test_expired_label_is_flagged_but_not_used_by_default():
+    d = estimate_heat_demand(_properties(), LABELS, scenario=SCENARIO)
+    # hall: label from 2013 expired 2023; demand from area: 1500 m² × 130 (idræt) = 195 MWh
+    assert d.loc["hall", "demand_source"] == "area"
+    assert d.loc["hall", "heat_demand_mwh_a"] == pytest.approx(195.0)
+    assert d.loc["hall", "label_id"] == "LH"
+    assert not d.loc["hall", "label_is_valid"]
+    use = SCENARIO.with_values(demand__use_expired_labels=True)
+    d2 = estimate_heat_demand(_properties(), LABELS, scenario=use)
+    assert d2.loc["hall", "demand_source"] == "label"
+    assert d2.loc["hall", "heat_demand_mwh_a"] == pytest.approx(210.0)
+
+
+def test_inputs_are_not_mutated_and_index_is_kept():
+    props = _properties()
+    before = props.copy()
+    d = estimate_heat_demand(props.reset_index(), None, scenario=SCENARIO)
+    pd.testing.assert_frame_equal(props, before)
+    assert list(d.index) == list(props.index)
+    assert (d["demand_source"] == "area").all()
+
+
+def test_every_bbr_use_code_has_a_specific_demand():
+    codes = pd.Series(sorted(BBR_USE_CODES))
+    values = specific_heat_demand(codes, pd.Series([1970] * len(codes)), scenario=SCENARIO)
+    assert values.notna().all() and (values > 0).all()
+
+
+def test_unknown_use_code_names_the_fix():
+    props = _properties().assign(bbr_use_code=["999", "421", "421", "533", "131"])
+    with pytest.raises(ScenarioError, match=r"no use class for BBR use codes \['999'\]"):
+        estimate_heat_demand(props, None, scenario=SCENARIO)
+
+
+def test_user_scenario_file_overrides_full_load_hours(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text("[demand]\nfull_load_hours = 2000\n", encoding="utf-8")
+    scenario = load_scenario(path)
+    d = estimate_heat_demand(_properties(), None, scenario=scenario)
+    # 14.95 MWh × 1000 / 2000 h = 7.475 kW
+    assert d.loc["house", "peak_load_kw"] == pytest.approx(7.475)
+    assert str(path) in scenario.parameter("demand.full_load_hours").source
+
+
+def test_unknown_scenario_key_is_a_clear_error(tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text("[demand]\nfull_load_hour = 2000\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"demand\.full_load_hours"):
+        load_scenario(path)
