@@ -1,0 +1,379 @@
+"""Rank the municipality's own buildings (owner type 50) by the CO2 their renovation saves.
+
+Heat saved per building (MWh/a):
+
+* **proposals**: the sum of ``heat_saved_kwh_a`` of its label's improvement proposals, the
+  profitable ones (``is_profitable``; where empty, simple payback ≤ lifetime) or all of them;
+  capped at the building's heat demand. Proposals with no investment and no saving ("ghost"
+  proposals of old EMO records) are ignored.
+* **class step**, where there are no proposals (or no label): the step from the building's
+  current specific primary energy ``E`` to the upper limit ``L_t`` of the target class
+  (``renovation.target_class``) at its own heated area. Delivered heat is primary energy ÷ the
+  supply's factor (DH 0.85, electricity 1.9, fuels 1.0 ÷ efficiency;
+  :func:`heatplan.model.labels.primary_energy_per_heat`), so at an unchanged supply the share
+  of heat saved is ``1 − L_t / E``, applied to the building's heat demand. ``E`` comes from a
+  valid label's calculated heat (× the factor ÷ area), held inside its class's band; else the
+  middle of the label class's band; without a label, the middle of
+  ``renovation.class_without_label``'s band. The band of G is taken as F's limit plus the
+  width of the E–F band.
+
+CO2 saved in year ``y`` = heat saved × the t CO2/MWh factor of the heating the building has in
+``y``: its current heating, or district heating from its ``dh_from_year``; with or without
+carbon capture per the scenario (:mod:`heatplan.model.emissions`). Savings count from
+``renovation.first_saving_year`` to ``general.horizon_end_year``. Ranked by tonnes over that
+horizon (more first), then DKK per tonne (less first), then ``property_id``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from heatplan.config import Scenario
+from heatplan.errors import ScenarioError
+from heatplan.model.demand import estimate_heat_demand
+from heatplan.model.emissions import property_emissions
+from heatplan.model.heating import HEATING_TYPES, classify_heating
+from heatplan.model.labels import (
+    LABEL_CLASS_DTYPE,
+    LIMITED_CLASSES,
+    class_limits,
+    is_residential,
+    primary_energy_per_heat,
+    select_labels,
+)
+from heatplan.schema import LABEL_CLASSES, MUNICIPAL_OWNER_TYPE
+
+logger = logging.getLogger(__name__)
+
+ProposalSet = Literal["profitable", "all"]
+Lang = Literal["da", "en"]
+
+RENEW_LABEL_TEXT = {"da": "Forny energimærket først", "en": "Renew the label first"}
+
+_HEATING_EN = {
+    "district_heating": "district heating",
+    "natural_gas": "natural gas",
+    "oil": "oil",
+    "heat_pump": "heat pump",
+    "electric": "electric heating",
+    "solid_fuel": "solid fuel",
+    "other": "other heating",
+    "none": "no heating",
+}
+_HEATING_DA = {t: name.split(" (")[0] for t, name in HEATING_TYPES.items()}
+
+
+def _number(value: float, lang: Lang) -> str:
+    """Format a whole number with the thousands separator of ``lang`` (da: 12.300, en: 12,300)."""
+    if not np.isfinite(value):
+        return "–"
+    text = f"{round(value):,}"
+    return text.replace(",", ".") if lang == "da" else text
+
+
+def _check_class(name: str, key: str) -> str:
+    if name not in LABEL_CLASSES:
+        msg = f"Scenario parameter {key} is {name!r}; use one of {', '.join(LABEL_CLASSES)}."
+        raise ScenarioError(msg)
+    return name
+
+
+def _band(
+    area: pd.Series, residential: pd.Series, classes: pd.Series, scenario: Scenario
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the lower and upper primary-energy bound (kWh/m²/a) of each building's class."""
+    limits = class_limits(area, residential=residential, scenario=scenario).to_numpy()
+    n = len(area)
+    pos = classes.map({c: i for i, c in enumerate(LABEL_CLASSES)}).to_numpy(dtype=int)
+    # upper limit per class position, with G = F + (F − E)
+    f, e = limits[:, -1], limits[:, -2]
+    upper_all = np.column_stack([limits, f + (f - e)])
+    lower_all = np.column_stack([np.zeros(n), upper_all[:, :-1]])
+    rows = np.arange(n)
+    return lower_all[rows, pos], upper_all[rows, pos]
+
+
+def _profitable(table: pd.DataFrame) -> pd.Series:
+    flag = table["is_profitable"] if "is_profitable" in table.columns else None
+    saving = pd.to_numeric(table.get("saving_dkk_a"), errors="coerce")
+    lifetime = pd.to_numeric(table.get("lifetime_a"), errors="coerce")
+    payback_ok = (table["investment_dkk"] / saving <= lifetime).fillna(False)
+    if flag is None:
+        return payback_ok
+    flag = flag.map(
+        lambda v: v if isinstance(v, bool | np.bool_) else
+        {"true": True, "1": True, "false": False, "0": False}.get(str(v).strip().lower())
+    )
+    return flag.where(flag.notna(), payback_ok).astype(bool)
+
+
+def _proposal_totals(
+    proposals: pd.DataFrame | None, label_ids: pd.Series, proposal_set: ProposalSet
+) -> tuple[pd.DataFrame, float | None]:
+    """Sum the chosen proposals per label; also return the median DKK per kWh/a saved."""
+    cols = ["n_proposals", "heat_saved_kwh_a", "investment_dkk", "saving_dkk_a"]
+    if proposals is None or len(proposals) == 0:
+        return pd.DataFrame(columns=cols, dtype=float), None
+    table = proposals.copy()
+    table["label_id"] = table["label_id"].astype(str)
+    for col in ("investment_dkk", "heat_saved_kwh_a", "saving_dkk_a"):
+        table[col] = pd.to_numeric(table.get(col), errors="coerce")
+    ghost = (table["investment_dkk"].fillna(0) <= 0) & (table["heat_saved_kwh_a"].fillna(0) <= 0)
+    if ghost.any():
+        logger.info("%d proposals without investment or saving are ignored", int(ghost.sum()))
+    table = table[~ghost]
+    if proposal_set == "profitable":
+        table = table[_profitable(table)]
+    elif proposal_set != "all":
+        msg = f"proposal_set is {proposal_set!r}; use 'profitable' or 'all'."
+        raise ValueError(msg)
+    per_kwh = table["investment_dkk"] / table["heat_saved_kwh_a"]
+    per_kwh = per_kwh[np.isfinite(per_kwh) & (per_kwh > 0)]
+    median = float(per_kwh.median()) if len(per_kwh) else None
+    table = table[table["label_id"].isin(set(label_ids.dropna()))]
+    totals = table.groupby("label_id").agg(
+        n_proposals=("heat_saved_kwh_a", "size"),
+        heat_saved_kwh_a=("heat_saved_kwh_a", "sum"),
+        investment_dkk=("investment_dkk", "sum"),
+        saving_dkk_a=("saving_dkk_a", lambda s: s.sum(min_count=1)),
+    )
+    return totals, median
+
+
+def _explain(row: pd.Series, *, lang: Lang, first: int, last: int, target_year: int,
+             ccs_year: int | None) -> str:
+    """One line saying why the building ranks where it does."""
+    da = lang == "da"
+    heat = _HEATING_DA if da else _HEATING_EN
+    current = heat.get(row["heating_type"], row["heating_type"])
+    tonnes = _number(row["co2_saved_t_horizon"], lang)
+    mwh = _number(row["heat_saved_mwh_a"], lang)
+    label = row["label_class"]
+    if row["saving_basis"] == "proposals":
+        kind = ("rentable " if row["proposal_set"] == "profitable" else "") if da else (
+            "profitable " if row["proposal_set"] == "profitable" else "")
+        n = int(row["n_proposals"])
+        basis = (f"{n} {kind}forslag på energimærke {label}" if da
+                 else f"{n} {kind}proposal{'s' if n != 1 else ''} of label {label}")
+    elif row["heat_saved_mwh_a"] <= 0:
+        basis = (f"allerede mærke {row['target_class']} eller bedre" if da
+                 else f"already label {row['target_class']} or better")
+    elif pd.isna(label):
+        basis = (f"skridt til mærke {row['target_class']} (intet energimærke; antaget "
+                 f"{row['assumed_class']})" if da else
+                 f"step to label {row['target_class']} (no label; assumed {row['assumed_class']})")
+    else:
+        basis = (f"skridt fra mærke {label} til {row['target_class']}" if da
+                 else f"step from label {label} to {row['target_class']}")
+    switch = row["dh_from_year"]
+    if row["heating_type"] == "district_heating" or (pd.notna(switch) and switch <= first):
+        supply = ("fjernvarme hele perioden, lav CO2 pr. sparet MWh" if da
+                  else "district heating throughout, low CO2 per MWh saved")
+        on_dh_from = first
+    elif pd.notna(switch) and switch <= last:
+        supply = (f"{current} til {int(switch) - 1}, fjernvarme fra {int(switch)} sænker "
+                  "værdien af besparelsen" if da else
+                  f"{current} until {int(switch) - 1}, district heating from {int(switch)} "
+                  "lowers the value of the saving")
+        on_dh_from = int(switch)
+    else:
+        supply = f"{current} hele perioden" if da else f"{current} throughout"
+        on_dh_from = None
+    if ccs_year is not None and on_dh_from is not None and ccs_year <= last:
+        supply += (f"; CO2-fangst fra {ccs_year}" if da else f"; carbon capture from {ccs_year}")
+    cost = _number(row["cost_per_t_dkk"], lang)
+    text = (
+        f"{tonnes} t CO2 sparet {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t i "
+        f"{target_year}): {mwh} MWh/år mindre varme med {basis}; {supply}; {cost} kr./t"
+        if da else
+        f"{tonnes} t CO2 saved {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t in "
+        f"{target_year}): {mwh} MWh/yr less heat with {basis}; {supply}; DKK {cost}/t"
+    )
+    if row["renew_label_first"]:
+        text = f"{RENEW_LABEL_TEXT[lang]}: " + text
+    return text
+
+
+def rank_renovations(
+    properties: pd.DataFrame,
+    labels: pd.DataFrame | None,
+    proposals: pd.DataFrame | None,
+    *,
+    scenario: Scenario,
+    dh_from_year: pd.Series | None = None,
+    proposal_set: ProposalSet = "profitable",
+    lang: Lang = "da",
+) -> pd.DataFrame:
+    """Rank the municipality's own buildings by the CO2 their renovation saves over the horizon.
+
+    Parameters
+    ----------
+    properties
+        Columns of ``schema.PROPERTIES``, indexed by or holding ``property_id``; buildings with
+        ``owner_type`` "50" are ranked. ``heating_type`` is classified when absent;
+        ``heat_demand_mwh_a`` is estimated when absent.
+    labels, proposals
+        Columns of ``schema.LABELS`` and ``schema.PROPOSALS``; None when there are none.
+    scenario
+        Supplies ``renovation.*``, ``emissions.*``, ``demand.*``, ``labels.*``, ``general.*``.
+    dh_from_year
+        Optional, indexed by ``property_id``: the year a building gets district heating.
+    proposal_set
+        ``"profitable"`` (default) or ``"all"`` of a label's proposals.
+    lang
+        Language of ``explanation``: ``"da"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    ranking
+        Indexed by ``property_id``, sorted by ``rank`` (1 = largest CO2 saving). Money in DKK,
+        heat in MWh/a, CO2 in t; ``co2_saved_t_horizon`` sums ``first_saving_year`` to
+        ``horizon_end_year``, ``co2_saved_t_target`` is the saving in ``general.target_year``.
+    """
+    if lang not in ("da", "en"):
+        msg = f"lang is {lang!r}; use 'da' or 'en'."
+        raise ValueError(msg)
+    props = properties
+    if "property_id" in props.columns:
+        props = props.set_index("property_id", drop=True)
+    props = props.rename_axis("property_id")
+    props.index = props.index.astype(str)
+    own = props[props["owner_type"].astype(str).str.strip() == MUNICIPAL_OWNER_TYPE].copy()
+    own = own.sort_index(kind="mergesort")
+    if "heating_type" not in own.columns:
+        fuel = own["heating_fuel"] if "heating_fuel" in own.columns else None
+        own["heating_type"] = classify_heating(own["heating_installation"], fuel)
+
+    target = _check_class(str(scenario.value("renovation.target_class")),
+                          "renovation.target_class")
+    assumed = _check_class(str(scenario.value("renovation.class_without_label")),
+                           "renovation.class_without_label")
+    first = int(scenario.value("renovation.first_saving_year"))
+    last = int(scenario.value("general.horizon_end_year"))
+    target_year = int(scenario.value("general.target_year"))
+    if last < first:
+        msg = (f"general.horizon_end_year ({last}) is before renovation.first_saving_year "
+               f"({first}); set a first saving year within the horizon.")
+        raise ScenarioError(msg)
+    years = list(range(first, last + 1))
+
+    demand = estimate_heat_demand(own, labels, scenario=scenario)
+    if "heat_demand_mwh_a" in own.columns:
+        demand["heat_demand_mwh_a"] = own["heat_demand_mwh_a"].astype(float)
+    chosen = select_labels(labels, scenario=scenario).reindex(own.index)
+
+    totals, median_cost = _proposal_totals(proposals, chosen["label_id"], proposal_set)
+    by_label = totals.reindex(chosen["label_id"].astype(str).where(chosen["label_id"].notna()))
+    by_label.index = own.index
+    n_prop = by_label["n_proposals"].fillna(0).astype(int)
+    has_prop = n_prop > 0
+
+    # class step: share of heat saved = 1 − L_target / E_current
+    area = own["heated_area_m2"].astype(float)
+    residential = is_residential(own["bbr_use_code"])
+    label_class = chosen["label_class"].astype(LABEL_CLASS_DTYPE)
+    classes = label_class.astype(object).where(label_class.notna(), assumed).astype(str)
+    lower, upper = _band(area, residential, classes, scenario)
+    per_heat = primary_energy_per_heat(own["heating_type"], scenario=scenario)
+    calc = pd.to_numeric(chosen["calculated_heat_kwh_a"], errors="coerce")
+    label_area = pd.to_numeric(chosen["label_heated_area_m2"], errors="coerce").fillna(area)
+    from_calc = (calc * per_heat / label_area).where(chosen["label_is_valid"].eq(True))
+    current = np.where(
+        from_calc.notna(), np.clip(from_calc.to_numpy(dtype=float), lower, upper),
+        (lower + upper) / 2,
+    )
+    target_limit = class_limits(area, residential=residential, scenario=scenario)[target]
+    share = np.clip(1.0 - target_limit.to_numpy() / current, 0.0, 1.0)
+    heat_demand = demand["heat_demand_mwh_a"].astype(float)
+    step_mwh = heat_demand * share
+
+    prop_mwh = (by_label["heat_saved_kwh_a"].astype(float) / 1000.0).clip(upper=heat_demand)
+    capped = has_prop & (by_label["heat_saved_kwh_a"] / 1000.0 > heat_demand + 1e-9)
+    if capped.any():
+        logger.info("%d buildings' proposals save more than their demand; capped", capped.sum())
+    saved_mwh = prop_mwh.where(has_prop, step_mwh).fillna(0.0)
+
+    cost_per_kwh = median_cost if median_cost is not None else float(
+        scenario.value("renovation.class_step_cost_dkk_per_kwh_a"))
+    prices = scenario.value("renovation.heat_price_dkk_per_kwh")
+    price = own["heating_type"].map({k: float(v) for k, v in prices.items()}).fillna(0.0)
+    investment = by_label["investment_dkk"].astype(float).where(
+        has_prop, step_mwh * 1000.0 * cost_per_kwh)
+    saving_dkk = by_label["saving_dkk_a"].astype(float).where(has_prop)
+    saving_dkk = saving_dkk.fillna(saved_mwh * 1000.0 * price)
+
+    switch = None
+    if dh_from_year is not None:
+        switch = pd.to_numeric(dh_from_year, errors="coerce")
+        switch.index = switch.index.astype(str)
+        switch = switch.reindex(own.index)
+    co2 = property_emissions(
+        pd.DataFrame({"heating_type": own["heating_type"], "heat_demand_mwh_a": saved_mwh}),
+        scenario=scenario, years=years, dh_from_year=switch,
+    )
+    co2_total = co2.sum(axis=1)
+    co2_target = co2[target_year] if target_year in co2.columns else pd.Series(0.0, own.index)
+
+    validity = float(scenario.value("labels.validity_years"))
+    age = pd.to_numeric(chosen["label_age_years"], errors="coerce")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost_per_t = (investment / co2_total).where(co2_total > 0)
+        payback = (investment / saving_dkk).where(saving_dkk > 0)
+    out = pd.DataFrame(
+        {
+            "address": own.get("address"),
+            "bbr_use_code": own["bbr_use_code"].astype(str),
+            "year_built": own["year_built"],
+            "heated_area_m2": area,
+            "heating_type": own["heating_type"],
+            "dh_from_year": (switch if switch is not None
+                             else pd.Series(np.nan, own.index)).astype("Int64"),
+            "heat_demand_mwh_a": heat_demand,
+            "demand_source": demand["demand_source"],
+            "label_id": chosen["label_id"],
+            "label_class": label_class,
+            "label_is_valid": chosen["label_is_valid"].astype("boolean"),
+            "label_age_years": age,
+            "renew_label_first": (age > validity).fillna(False).astype(bool),
+            "saving_basis": np.where(has_prop, "proposals", "class_step"),
+            "proposal_set": proposal_set,
+            "n_proposals": n_prop,
+            "target_class": target,
+            "assumed_class": np.where(label_class.isna(), assumed, ""),
+            "heat_saved_mwh_a": saved_mwh,
+            "investment_dkk": investment.fillna(0.0),
+            "saving_dkk_a": saving_dkk,
+            "co2_saved_t_horizon": co2_total,
+            "co2_saved_t_target": co2_target,
+            "cost_per_t_dkk": cost_per_t,
+            "payback_years": payback,
+        },
+        index=own.index,
+    )
+    order = out.assign(
+        _t=-out["co2_saved_t_horizon"].round(9),
+        _c=out["cost_per_t_dkk"].fillna(np.inf),
+        _id=out.index,
+    ).sort_values(["_t", "_c", "_id"], kind="mergesort").index
+    out = out.loc[order]
+    out.insert(0, "rank", np.arange(1, len(out) + 1))
+    ccs_year = (int(scenario.value("emissions.ccs_start_year"))
+                if bool(scenario.value("emissions.ccs_enabled")) else None)
+    out["explanation"] = [
+        _explain(row, lang=lang, first=first, last=last, target_year=target_year,
+                 ccs_year=ccs_year)
+        for _, row in out.iterrows()
+    ]
+    logger.info(
+        "Ranked %d municipal buildings: %d from proposals, %d from a class step; %.0f t CO2 "
+        "over %d–%d", len(out), int(has_prop.sum()), int((~has_prop).sum()),
+        float(co2_total.sum()), first, last,
+    )
+    return out
+
+
+__all__ = ["LIMITED_CLASSES", "RENEW_LABEL_TEXT", "rank_renovations"]
