@@ -1,0 +1,405 @@
+"""Read a dataset folder: the GIS layers and the label tables, as they are, with their origin.
+
+A dataset is a folder laid out like the bundled sample::
+
+    DATA/
+      gis_data/        one GeoPackage with named layers (properties, districts, streets,
+                       dh_network, heat_sources), or one file per layer named after it
+                       (properties.shp, districts.geojson, streets.fgb, ...)
+      energy_labels/   labels.csv, proposals.csv
+
+Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part.
+Nothing is cleaned or decided here: :func:`read_dataset` returns the raw tables plus the
+problems met while reading (a missing file, a CSV in Latin-1); :mod:`heatplan.validate` checks
+them against the contract in :mod:`heatplan.schema`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from heatplan.errors import InputDataError
+from heatplan.io.labels import read_label_csv
+from heatplan.schema import GIS_LAYERS, LABEL_TABLES, Layer
+
+logger = logging.getLogger(__name__)
+
+GIS_DIR = "gis_data"
+LABELS_DIR = "energy_labels"
+LAYER_NAMES: tuple[str, ...] = tuple(layer.name for layer in GIS_LAYERS + LABEL_TABLES)
+GIS_SUFFIXES: tuple[str, ...] = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".sqlite")
+"""File endings tried, in this order, for a per-layer file ``gis_data/<layer><suffix>``."""
+
+Severity = Literal["error", "warning", "info"]
+
+_TRUE = frozenset({"1", "true", "yes", "ja", "y"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem (or note) found while reading or validating a dataset.
+
+    ``severity`` is ``"error"`` (planning cannot go on), ``"warning"`` (rows rejected or
+    repaired; planning goes on without them) or ``"info"`` (a change the user should know of,
+    such as a reprojection). ``row_ids`` holds every affected id (or source row number when the
+    layer has no id column); ``values`` the offending values, distinct, in order of appearance.
+    """
+
+    severity: Severity
+    layer: str
+    message: str
+    fix: str = ""
+    file: str = ""
+    column: str = ""
+    row_ids: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    count: int = 0
+    """Rows affected (0 for layer-level problems)."""
+
+    def __str__(self) -> str:
+        where = f"{self.file}, layer {self.layer}" if self.file else f"layer {self.layer}"
+        if self.column:
+            where += f", column {self.column}"
+        text = f"{self.severity.upper()}: {where}: {self.message}"
+        return f"{text} Fix: {self.fix}" if self.fix else text
+
+
+@dataclass(frozen=True)
+class LayerSource:
+    """Where one layer comes from: a file and, for multi-layer files, a layer name."""
+
+    path: Path
+    layer: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}, layer {self.layer}" if self.layer else str(self.path)
+
+
+@dataclass(frozen=True)
+class RawDataset:
+    """The tables of a dataset as read, before validation.
+
+    ``tables`` maps each layer name of :mod:`heatplan.schema` to its table, or ``None`` when
+    the layer was not found or could not be read (``issues`` then says why). GIS tables keep the
+    CRS of their file; every column is as the file stored it. ``sources`` says where each table
+    came from; ``csv_formats`` the encoding and separator detected for each CSV.
+    """
+
+    tables: dict[str, pd.DataFrame | None]
+    sources: dict[str, LayerSource]
+    issues: list[Issue] = field(default_factory=list)
+    is_synthetic: bool = False
+    data_dir: Path | None = None
+    csv_formats: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def default_data_dir() -> Path:
+    """Return the bundled sample: the folder holding ``gis_data/`` beside the package source.
+
+    Works for a source checkout and an editable install (``pip install -e .``).
+
+    Raises
+    ------
+    InputDataError
+        If no such folder exists (for example, after a regular ``pip install``).
+    """
+    import heatplan
+
+    package_dir = Path(heatplan.__file__).resolve().parent
+    for candidate in (package_dir.parent, package_dir.parent.parent):
+        if (candidate / GIS_DIR).is_dir() and (candidate / LABELS_DIR).is_dir():
+            return candidate
+    msg = (
+        f"No data folder was given and the bundled sample was not found beside the heatplan "
+        f"package (looked for {GIS_DIR}/ and {LABELS_DIR}/ in {package_dir.parent}). "
+        f"Give a data folder (heatplan validate DATA_DIR), or install heatplan from a source "
+        f"checkout with 'pip install -e .' to use the sample."
+    )
+    raise InputDataError(msg)
+
+
+def parse_layer_path(text: str | Path | LayerSource) -> LayerSource:
+    """Split ``"PATH[:LAYER]"`` into a :class:`LayerSource`.
+
+    A path that exists as given is taken whole (so ``C:\\data\\x.gpkg`` or a file name with a
+    colon still works); otherwise the text after the last ``:`` is the layer name.
+
+    Examples
+    --------
+    >>> parse_layer_path("data/city.gpkg:buildings")
+    LayerSource(path=PosixPath('data/city.gpkg'), layer='buildings')
+    """
+    if isinstance(text, LayerSource):
+        return text
+    path = Path(text)
+    if path.exists() or ":" not in str(text):
+        return LayerSource(path)
+    head, _, layer = str(text).rpartition(":")
+    if not head or not layer or "/" in layer or "\\" in layer:
+        return LayerSource(path)
+    return LayerSource(Path(head), layer)
+
+
+def list_file_layers(path: Path) -> list[str]:
+    """Return the layer names GDAL sees in ``path``; raise :class:`InputDataError` if unreadable."""
+    try:
+        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except (pyogrio.errors.DataSourceError, OSError) as err:
+        msg = f"{path} cannot be opened as a GIS file ({err}). Check that it is a GeoPackage, "
+        msg += "Shapefile, GeoJSON or FlatGeobuf file that QGIS can open."
+        raise InputDataError(msg) from err
+
+
+def find_sources(
+    data_dir: Path, layer_paths: dict[str, str | Path | LayerSource] | None = None
+) -> tuple[dict[str, LayerSource], list[Issue]]:
+    """Locate every layer of the contract in ``data_dir``, with explicit overrides.
+
+    Returns
+    -------
+    sources, issues
+        The source of each layer found, and an issue for each layer not found (an error for
+        required layers, a note for optional ones).
+    """
+    overrides = {name: parse_layer_path(p) for name, p in (layer_paths or {}).items()}
+    unknown = sorted(set(overrides) - set(LAYER_NAMES))
+    if unknown:
+        msg = f"Unknown layer name(s) {unknown}; the layers are {', '.join(LAYER_NAMES)}."
+        raise InputDataError(msg)
+    gis_dir = data_dir / GIS_DIR
+    labels_dir = data_dir / LABELS_DIR
+    packages = sorted(gis_dir.glob("*.gpkg")) if gis_dir.is_dir() else []
+    package_layers = {p: _safe_layers(p) for p in packages}
+    sources: dict[str, LayerSource] = {}
+    issues: list[Issue] = []
+    for layer in GIS_LAYERS + LABEL_TABLES:
+        if layer.name in overrides:
+            sources[layer.name] = overrides[layer.name]
+            continue
+        found = (
+            _find_gis_layer(layer, gis_dir, package_layers)
+            if layer in GIS_LAYERS
+            else _find_csv(layer, labels_dir)
+        )
+        if found is not None:
+            sources[layer.name] = found
+            continue
+        folder = gis_dir if layer in GIS_LAYERS else labels_dir
+        looked = (
+            f"a layer '{layer.name}' in {', '.join(p.name for p in packages)} or a file "
+            f"{layer.name}.gpkg/.shp/.geojson/.fgb in {folder}"
+            if layer in GIS_LAYERS and packages
+            else f"{folder / layer.name}.{'csv' if layer in LABEL_TABLES else 'gpkg/.shp/.geojson/.fgb'}"
+        )
+        option = "--" + layer.name.replace("_", "-")
+        if layer.required:
+            issues.append(
+                Issue(
+                    "error", layer.name, f"Required layer '{layer.name}' not found (looked for "
+                    f"{looked}).", fix=f"Add the layer to {folder} or give its path with "
+                    f"{option} PATH[:LAYER].", file=str(folder),
+                )
+            )
+        else:
+            issues.append(
+                Issue(
+                    "info", layer.name, f"Optional layer '{layer.name}' not found (looked for "
+                    f"{looked}); planning goes on without it.", file=str(folder),
+                )
+            )
+    return sources, issues
+
+
+def _safe_layers(path: Path) -> list[str]:
+    try:
+        return list_file_layers(path)
+    except InputDataError:
+        return []
+
+
+def _find_gis_layer(
+    layer: Layer, gis_dir: Path, package_layers: dict[Path, list[str]]
+) -> LayerSource | None:
+    for package, names in package_layers.items():
+        lowered = {n.lower(): n for n in names}
+        if layer.name in lowered:
+            return LayerSource(package, lowered[layer.name])
+    for suffix in GIS_SUFFIXES:
+        candidate = gis_dir / f"{layer.name}{suffix}"
+        if candidate.is_file():
+            return LayerSource(candidate)
+    return None
+
+
+def _find_csv(layer: Layer, labels_dir: Path) -> LayerSource | None:
+    for suffix in (".csv", ".CSV", ".txt"):
+        candidate = labels_dir / f"{layer.name}{suffix}"
+        if candidate.is_file():
+            return LayerSource(candidate)
+    return None
+
+
+def read_gis_layer(source: LayerSource, name: str) -> gpd.GeoDataFrame:
+    """Read one GIS layer with pyogrio, keeping its CRS and column types as stored.
+
+    Raises
+    ------
+    InputDataError
+        If the file does not exist, cannot be opened, or lacks the layer.
+    """
+    path = source.path
+    option = "--" + name.replace("_", "-")
+    if not path.exists():
+        msg = (
+            f"{name}: file {path} does not exist. Check the path, or give the layer's file with "
+            f"{option} PATH[:LAYER]."
+        )
+        raise InputDataError(msg)
+    layers = list_file_layers(path)
+    layer = source.layer
+    if layer is None and len(layers) > 1:
+        layer = next((n for n in layers if n.lower() == name), None)
+        if layer is None:
+            msg = (
+                f"{name}: {path} holds several layers ({', '.join(layers)}) and none is called "
+                f"'{name}'. Name the layer: {option} {path}:LAYER."
+            )
+            raise InputDataError(msg)
+    if layer is not None and layer not in layers:
+        msg = (
+            f"{name}: {path} has no layer '{layer}' (it has {', '.join(layers) or 'none'}). "
+            f"Rename the layer in QGIS, or name an existing one: {option} {path}:LAYER."
+        )
+        raise InputDataError(msg)
+    try:
+        table = gpd.read_file(path, layer=layer, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
+        msg = f"{name}: {source} cannot be read ({err}). Open it in QGIS to check it."
+        raise InputDataError(msg) from err
+    if not isinstance(table, gpd.GeoDataFrame):
+        msg = (
+            f"{name}: {source} has no geometry column, so it is a table, not a map layer. "
+            f"Give {name} as a GIS layer ({', '.join(s.lstrip('.') for s in GIS_SUFFIXES[:5])})."
+        )
+        raise InputDataError(msg)
+    logger.debug("Read %s rows of %s from %s", f"{len(table):,}", name, source)
+    return table
+
+
+def read_is_synthetic(path: Path) -> bool:
+    """Return True if a GeoPackage's metadata marks it as synthetic (generated) data.
+
+    Uses :func:`heatplan.sample.is_synthetic` when available; otherwise looks for a metadata
+    item whose key contains ``synthetic`` with a true value, in the dataset or any layer.
+    """
+    try:
+        from heatplan.sample import is_synthetic  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        is_synthetic = None
+    if is_synthetic is not None:
+        return bool(is_synthetic(path))
+    if path.suffix.lower() != ".gpkg" or not path.is_file():
+        return False
+    try:
+        names = list_file_layers(path)
+        metadata = [pyogrio.read_info(path, layer=n) for n in names]
+    except (InputDataError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
+        return False
+    for info in metadata:
+        for items in (info.get("dataset_metadata"), info.get("layer_metadata")):
+            for key, value in (items or {}).items():
+                if "synthetic" in str(key).lower() and str(value).strip().lower() in _TRUE:
+                    return True
+    return False
+
+
+def read_dataset(
+    data_dir: Path | str | None = None,
+    *,
+    layer_paths: dict[str, str | Path | LayerSource] | None = None,
+) -> RawDataset:
+    """Read every layer and table of a dataset folder as it is, collecting reading problems.
+
+    Parameters
+    ----------
+    data_dir
+        The dataset folder (holding ``gis_data/`` and ``energy_labels/``); the bundled sample
+        when ``None``.
+    layer_paths
+        Per-layer overrides, ``{"properties": "x.gpkg:buildings", "labels": "l.csv"}``; a path
+        may end in ``:LAYER`` to name a layer of a multi-layer file.
+
+    Returns
+    -------
+    RawDataset
+        Tables as read, their sources, and the issues met (missing files, unreadable files,
+        CSVs that needed another encoding or separator).
+
+    Raises
+    ------
+    InputDataError
+        If ``data_dir`` is given but is not a folder, or a layer name in ``layer_paths`` is
+        unknown.
+    """
+    if data_dir is None and not layer_paths:
+        data_dir = default_data_dir()
+    folder = Path(data_dir) if data_dir is not None else None
+    if folder is not None and not folder.is_dir():
+        msg = (
+            f"Data folder {folder} does not exist or is not a folder. Give a folder holding "
+            f"{GIS_DIR}/ and {LABELS_DIR}/ (like the bundled sample)."
+        )
+        raise InputDataError(msg)
+    sources, issues = find_sources(folder if folder is not None else Path("."), layer_paths)
+    tables: dict[str, pd.DataFrame | None] = dict.fromkeys(LAYER_NAMES)
+    csv_formats: dict[str, dict[str, str]] = {}
+    gis_names = {layer.name for layer in GIS_LAYERS}
+    for name, source in sources.items():
+        try:
+            if name in gis_names:
+                tables[name] = read_gis_layer(source, name)
+            else:
+                table, fmt = read_label_csv(source.path, name)
+                tables[name] = table
+                csv_formats[name] = fmt
+                issues.extend(_csv_format_issues(name, source.path, fmt))
+        except InputDataError as err:
+            issues.append(Issue("error", name, str(err), file=str(source)))
+    synthetic = any(
+        read_is_synthetic(source.path)
+        for name, source in sources.items()
+        if name in gis_names and source.path.suffix.lower() == ".gpkg"
+    )
+    read = {n: len(t) for n, t in tables.items() if t is not None}
+    logger.info("Read %s", ", ".join(f"{n} {c:,}" for n, c in read.items()))
+    return RawDataset(tables, sources, issues, synthetic, folder, csv_formats)
+
+
+def _csv_format_issues(name: str, path: Path, fmt: dict[str, str]) -> list[Issue]:
+    issues = []
+    if fmt["encoding"] not in ("utf-8", "utf-8-sig", "ascii"):
+        issues.append(
+            Issue(
+                "warning", name, f"{path.name} is not UTF-8; it was read as {fmt['encoding']} "
+                "(a Danish Excel export). Check that æ, ø and å look right.",
+                fix="Save the file as 'CSV UTF-8 (comma delimited)' in Excel.", file=str(path),
+            )
+        )
+    if fmt["separator"] != ",":
+        label = {";": "semicolons", "\t": "tabs"}.get(fmt["separator"], repr(fmt["separator"]))
+        decimal = " and decimal commas" if fmt.get("decimal") == "," else ""
+        issues.append(
+            Issue(
+                "warning", name, f"{path.name} separates columns with {label}{decimal}; it was "
+                "read as such.", fix="Save the file with comma separators and decimal points "
+                "('CSV UTF-8 (comma delimited)' with an English number format).", file=str(path),
+            )
+        )
+    return issues
