@@ -1,0 +1,380 @@
+/* heatplan residents' map: property markers, popups, legend and address search.
+ *
+ * Everything runs on the map's own data; no geocoder or other service is called. Every text
+ * from the data reaches the page through textContent or a text node, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  /* Fold an address for matching: case, accents, spacing and the Danish letters
+   * (æ, ø, å and their spellings ae, oe, aa) all compare equal. */
+  function fold(text) {
+    var s = String(text).toLowerCase();
+    s = s.replace(/æ/g, "a").replace(/ø/g, "o").replace(/å/g, "a");
+    s = s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+    s = s.replace(/aa/g, "a").replace(/ae/g, "a").replace(/oe/g, "o");
+    return s.replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function yearSpan(a, b) {
+    if (a === null && b === null) { return null; }
+    if (a === null) { return String(b); }
+    if (b === null || a === b) { return String(a); }
+    return a + "\u2013" + b;
+  }
+
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  function HeatplanResidentMap(map, groups, layerControl, data) {
+    this.map = map;
+    this.groups = groups;
+    this.data = data;
+    this.t = data.t;
+    this.markers = [];
+    this.highlight = null;
+    this.index = null;
+    this.districtGroup = null;
+    this._panes();
+    this._districts();
+    this._lines();
+    this._points();
+    this._legend();
+    this._banner();
+    this._search();
+    this._attribution();
+    if (layerControl && window.innerWidth >= 700) { layerControl.expand(); }
+    if (data.bounds) { map.fitBounds(data.bounds, {padding: [10, 10]}); }
+  }
+
+  HeatplanResidentMap.prototype._panes = function () {
+    var specs = [["hpDistricts", 380], ["hpLines", 390], ["hpPoints", 420]];
+    for (var i = 0; i < specs.length; i++) {
+      var pane = this.map.createPane(specs[i][0]);
+      pane.style.zIndex = String(specs[i][1]);
+    }
+    this.pointRenderer = L.canvas({pane: "hpPoints", tolerance: 6});
+    this.lineRenderer = L.canvas({pane: "hpLines"});
+    this.districtRenderer = L.canvas({pane: "hpDistricts"});
+  };
+
+  HeatplanResidentMap.prototype._districts = function () {
+    var d = this.data.districts;
+    if (!d.geojson || !this.groups.districts) { return; }
+    var self = this;
+    L.geoJSON(d.geojson, {
+      renderer: this.districtRenderer,
+      interactive: false,
+      style: function (feature) {
+        var info = d.items[feature.properties.i];
+        return {color: "#333333", weight: 1.5, dashArray: "5 4", fillColor: info.color,
+          fillOpacity: 0.08, opacity: 0.8};
+      }
+    }).addTo(self.groups.districts);
+  };
+
+  HeatplanResidentMap.prototype._lines = function () {
+    var lines = this.data.lines;
+    for (var i = 0; i < lines.length; i++) {
+      var spec = lines[i];
+      var group = this.groups[spec.group];
+      if (!group) { continue; }
+      L.polyline(spec.coords, {
+        renderer: this.lineRenderer, interactive: false, color: spec.color, weight: spec.weight,
+        opacity: 0.9, dashArray: spec.dash || null
+      }).addTo(group);
+    }
+  };
+
+  HeatplanResidentMap.prototype._points = function () {
+    var p = this.data.points;
+    var classes = this.data.classes;
+    var self = this;
+    var n = p.lat.length;
+    for (var i = 0; i < n; i++) {
+      var cls = classes[p.k[i]];
+      var marker = L.circleMarker([p.lat[i], p.lon[i]], {
+        renderer: this.pointRenderer, radius: 4.5, color: "#ffffff", weight: 0.8,
+        fillColor: cls.color, fillOpacity: 0.95
+      });
+      marker.bindPopup(this._popupFactory(i), {maxWidth: 300, minWidth: 220, autoPanPadding: [20, 60]});
+      marker.addTo(this.groups[cls.group]);
+      this.markers.push(marker);
+    }
+  };
+
+  HeatplanResidentMap.prototype._popupFactory = function (i) {
+    var self = this;
+    return function () { return self.popup(i); };
+  };
+
+  HeatplanResidentMap.prototype.label = function (i) {
+    var p = this.data.points;
+    return p.a[i];
+  };
+
+  /* Build the popup of property i as DOM nodes (no HTML strings from the data). */
+  HeatplanResidentMap.prototype.popup = function (i) {
+    var t = this.t;
+    var p = this.data.points;
+    var cls = this.data.classes[p.k[i]];
+    var root = el("div", "hp-popup");
+    root.appendChild(el("div", "hp-popup-title", p.a[i]));
+    var table = el("table", "hp-facts");
+    function row(key, value) {
+      if (value === null || value === undefined || value === "") { return; }
+      var tr = el("tr");
+      tr.appendChild(el("th", null, key));
+      tr.appendChild(el("td", null, value));
+      table.appendChild(tr);
+    }
+    var district = p.d[i] >= 0 ? this.data.districts.items[p.d[i]] : null;
+    row(t.district, district ? district.name : null);
+    row(t.plan, t.plan_text[cls.kind]);
+    if (cls.kind === "district_heating") {
+      row(t.phase, p.ph[i]);
+      row(t.offer_year, p.oy[i]);
+      row(t.construction_years, yearSpan(p.cs[i], p.ce[i]));
+      row(t.connection_year, p.cy[i]);
+    }
+    root.appendChild(table);
+
+    var todo = el("div", "hp-todo");
+    todo.appendChild(el("div", "hp-todo-title", t.todo_title));
+    var texts = t.todo[cls.kind] || [];
+    for (var j = 0; j < texts.length; j++) {
+      if (texts[j]) { todo.appendChild(el("p", null, texts[j])); }
+    }
+    var links = this.data.links[cls.kind] || [];
+    if (links.length) {
+      var list = el("ul", "hp-links");
+      for (var m = 0; m < links.length; m++) {
+        var href = links[m].href;
+        if (!/^(https?:|mailto:|tel:)/i.test(href)) { continue; }
+        var li = el("li");
+        var a = el("a", null, links[m].text);
+        a.href = href;
+        if (/^https?:/i.test(href)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+        li.appendChild(a);
+        list.appendChild(li);
+      }
+      todo.appendChild(list);
+    }
+    root.appendChild(todo);
+    if (t.disclaimer) { root.appendChild(el("p", "hp-note", t.disclaimer)); }
+    return root;
+  };
+
+  HeatplanResidentMap.prototype._legend = function () {
+    var self = this;
+    var Legend = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var box = el("div", "hp-legend leaflet-bar");
+        var button = el("button", "hp-legend-toggle", self.t.legend);
+        button.type = "button";
+        var body = el("div", "hp-legend-body");
+        var small = window.innerWidth < 700;
+        button.setAttribute("aria-expanded", small ? "false" : "true");
+        if (small) { body.style.display = "none"; }
+        button.addEventListener("click", function () {
+          var open = body.style.display === "none";
+          body.style.display = open ? "" : "none";
+          button.setAttribute("aria-expanded", open ? "true" : "false");
+        });
+        var entries = self.data.legend;
+        for (var i = 0; i < entries.length; i++) {
+          var item = el("div", "hp-legend-item");
+          var sym = el("span", "hp-sym hp-sym-" + entries[i].shape);
+          if (entries[i].shape === "line" || entries[i].shape === "area") {
+            sym.style.borderColor = entries[i].color;
+          } else {
+            sym.style.backgroundColor = entries[i].color;
+          }
+          item.appendChild(sym);
+          item.appendChild(el("span", null, entries[i].label));
+          body.appendChild(item);
+        }
+        box.appendChild(button);
+        box.appendChild(body);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Legend().addTo(this.map);
+  };
+
+  HeatplanResidentMap.prototype._banner = function () {
+    if (!this.data.synthetic) { return; }
+    var banner = el("div", "hp-banner", this.t.synthetic_banner);
+    banner.setAttribute("role", "note");
+    this.map.getContainer().appendChild(banner);
+    this.map.getContainer().classList.add("hp-has-banner");
+  };
+
+  HeatplanResidentMap.prototype._attribution = function () {
+    var control = this.map.attributionControl;
+    if (!control) { return; }
+    /* addAttribution takes HTML: pass only escaped text. */
+    var span = el("span", null, this.data.attribution);
+    control.addAttribution(span.innerHTML);
+  };
+
+  HeatplanResidentMap.prototype._buildIndex = function () {
+    var a = this.data.points.a;
+    var index = new Array(a.length);
+    for (var i = 0; i < a.length; i++) {
+      var key = fold(a[i]);
+      index[i] = {key: key, compact: key.replace(/ /g, ""), words: key.split(" ")};
+    }
+    this.index = index;
+  };
+
+  /* Return up to `limit` property indices matching `query`, best first. */
+  HeatplanResidentMap.prototype.find = function (query, limit) {
+    var q = fold(query);
+    if (!q) { return []; }
+    if (!this.index) { this._buildIndex(); }
+    var tokens = q.split(" ");
+    var compactQ = tokens.join("");
+    var hits = [];
+    for (var i = 0; i < this.index.length; i++) {
+      var entry = this.index[i];
+      var at = entry.compact.indexOf(compactQ);
+      var score = 0;
+      if (at >= 0) {
+        score = at === 0 ? 20 : 10;
+      } else {
+        var all = true;
+        for (var j = 0; j < tokens.length; j++) {
+          if (entry.compact.indexOf(tokens[j]) < 0) { all = false; break; }
+        }
+        if (!all) { continue; }
+      }
+      for (var k = 0; k < tokens.length; k++) {
+        var best = 0;
+        for (var w = 0; w < entry.words.length; w++) {
+          if (entry.words[w] === tokens[k]) { best = 3; break; }
+          if (best < 1 && entry.words[w].indexOf(tokens[k]) === 0) { best = 1; }
+        }
+        score += best;
+      }
+      hits.push([score, i]);
+    }
+    hits.sort(function (x, y) { return y[0] - x[0] || x[1] - y[1]; });
+    var out = [];
+    for (var h = 0; h < hits.length && h < limit; h++) { out.push(hits[h][1]); }
+    return out;
+  };
+
+  /* Zoom to property i and open its popup. */
+  HeatplanResidentMap.prototype.show = function (i) {
+    var p = this.data.points;
+    var latlng = L.latLng(p.lat[i], p.lon[i]);
+    var map = this.map;
+    map.setView(latlng, Math.max(map.getZoom(), 17), {animate: false});
+    if (this.highlight) { map.removeLayer(this.highlight); }
+    this.highlight = L.circleMarker(latlng, {
+      renderer: this.pointRenderer, radius: 11, color: "#111111", weight: 3, fill: false,
+      interactive: false
+    }).addTo(map);
+    var marker = this.markers[i];
+    if (map.hasLayer(marker)) {
+      marker.openPopup();
+    } else {
+      L.popup({maxWidth: 300, minWidth: 220}).setLatLng(latlng).setContent(this.popup(i)).openOn(map);
+    }
+  };
+
+  HeatplanResidentMap.prototype._search = function () {
+    var self = this;
+    var t = this.t;
+    var Search = L.Control.extend({
+      options: {position: "topleft"},
+      onAdd: function () {
+        var box = el("div", "hp-search");
+        box.setAttribute("role", "search");
+        box.appendChild(el("div", "hp-title", t.title));
+        var input = el("input", "hp-search-input");
+        input.type = "search";
+        input.placeholder = t.search_placeholder;
+        input.setAttribute("aria-label", t.search_label);
+        input.setAttribute("autocomplete", "off");
+        input.setAttribute("enterkeyhint", "search");
+        var list = el("ul", "hp-results");
+        list.setAttribute("role", "listbox");
+        box.appendChild(input);
+        box.appendChild(list);
+        var current = [];
+        var active = -1;
+        var timer = null;
+
+        function choose(i) {
+          list.innerHTML = "";
+          current = [];
+          input.value = self.label(i);
+          input.blur();
+          self.show(i);
+        }
+        function render() {
+          list.innerHTML = "";
+          active = -1;
+          var q = input.value;
+          current = self.find(q, 8);
+          if (!fold(q)) { return; }
+          if (!current.length) {
+            list.appendChild(el("li", "hp-noresult", t.no_result));
+            return;
+          }
+          for (var r = 0; r < current.length; r++) {
+            var li = el("li", "hp-result", self.label(current[r]));
+            li.setAttribute("role", "option");
+            li.addEventListener("click", (function (idx) {
+              return function () { choose(idx); };
+            })(current[r]));
+            list.appendChild(li);
+          }
+        }
+        function mark() {
+          var items = list.querySelectorAll(".hp-result");
+          for (var r = 0; r < items.length; r++) {
+            items[r].classList.toggle("hp-active", r === active);
+          }
+        }
+        input.addEventListener("input", function () {
+          if (timer) { clearTimeout(timer); }
+          timer = setTimeout(render, 80);
+        });
+        input.addEventListener("keydown", function (ev) {
+          if (ev.key === "ArrowDown" && current.length) {
+            active = Math.min(active + 1, current.length - 1); mark(); ev.preventDefault();
+          } else if (ev.key === "ArrowUp" && current.length) {
+            active = Math.max(active - 1, 0); mark(); ev.preventDefault();
+          } else if (ev.key === "Enter") {
+            if (timer) { clearTimeout(timer); timer = null; render(); }
+            if (current.length) { choose(current[active >= 0 ? active : 0]); }
+            ev.preventDefault();
+          } else if (ev.key === "Escape") {
+            list.innerHTML = ""; current = [];
+          }
+        });
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Search().addTo(this.map);
+  };
+
+  window.heatplanFold = fold;
+  window.HeatplanResidentMap = HeatplanResidentMap;
+})();
