@@ -47,7 +47,7 @@ streets (an assumption; the original value is kept in ``road_authority``).
 """
 
 
-def _find_column(frame: pd.DataFrame, *candidates: str) -> str | None:
+def find_column(frame: pd.DataFrame, *candidates: str) -> str | None:
     """Return the frame's column matching one of ``candidates`` case-insensitively."""
     lower = {str(c).lower(): c for c in frame.columns}
     for candidate in candidates:
@@ -108,14 +108,14 @@ def read_footprints(
         without a BBR id are dropped (counted in the log).
     """
     frame = read_layer(path, layer=layer)
-    column = _find_column(frame, id_column)
+    column = find_column(frame, id_column)
     if column is None:
         msg = (
             f"{path}: no column {id_column!r} linking footprints to BBR buildings; columns are "
             f"{list(frame.columns)}. Name the link column with id_column."
         )
         raise InputDataError(msg)
-    geodanmark_id = _find_column(frame, "ID_LOKALID")
+    geodanmark_id = find_column(frame, "ID_LOKALID")
     frame = frame.rename(columns={geodanmark_id: "geodanmark_id"}) if geodanmark_id else frame
     if "geodanmark_id" not in frame:
         frame["geodanmark_id"] = None
@@ -156,18 +156,22 @@ def read_roads(
     streets
         ``road_class`` (``arterial``, ``collector``, ``local``, ``driveway``, ``path``,
         ``private``, ``other``), ``road_class_dk`` (the register's own class or authority),
-        ``name`` where the layer has one, ``source_id``; one row per LineString part.
+        ``name`` where the layer has one, ``source_id``, ``kommunekode`` (empty when the layer
+        has none); one row per LineString part.
     """
     frame = read_layer(path, layer=layer)
     frame = frame[frame.geom_type.isin(["LineString", "MultiLineString"])]
-    code_column = _find_column(frame, "KOMMUNEKODE", "kommunekode", "komkode", "komnr")
+    code_column = find_column(frame, "KOMMUNEKODE", "kommunekode", "komkode", "komnr")
+    codes = (
+        frame[code_column].astype("string").str.strip().str.zfill(4)
+        if code_column is not None else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
     if municipality is not None and code_column is not None:
-        codes = frame[code_column].astype("string").str.strip().str.zfill(4)
-        frame = frame[codes == municipality]
-    vejklasse = _find_column(frame, "VEJKLASSE")
-    authority = _find_column(frame, "type") if vejklasse is None else None
-    name_column = _find_column(frame, "vejnavn", "navn", "name", "VEJNAVN")
-    id_column = _find_column(frame, "ID_LOKALID", "id_lokalid", "OBJECTID", "fid")
+        frame, codes = frame[codes == municipality], codes[codes == municipality]
+    vejklasse = find_column(frame, "VEJKLASSE")
+    authority = find_column(frame, "type") if vejklasse is None else None
+    name_column = find_column(frame, "vejnavn", "navn", "name", "VEJNAVN")
+    id_column = find_column(frame, "ID_LOKALID", "id_lokalid", "OBJECTID", "fid")
     out = gpd.GeoDataFrame(geometry=frame.geometry.to_numpy(), crs=PROJECT_CRS)
     if vejklasse is not None:
         raw = frame[vejklasse].astype("string").to_numpy()
@@ -186,10 +190,11 @@ def read_roads(
     out["source_id"] = (
         frame[id_column].astype("string").to_numpy() if id_column else frame.index.astype(str)
     )
+    out["kommunekode"] = codes.to_numpy()
     out = out.explode(index_parts=False, ignore_index=True)
     out = out[out.geom_type == "LineString"].reset_index(drop=True)
     logger.info(
         "Read %s road centrelines from %s (%.1f km)", f"{len(out):,}", Path(path).name,
         out.length.sum() / 1000,
     )
-    return out[["road_class", "road_class_dk", "name", "source_id", "geometry"]]
+    return out[["road_class", "road_class_dk", "name", "source_id", "kommunekode", "geometry"]]
