@@ -156,6 +156,12 @@ def _points_from_wkt(wkt: pd.Series) -> gpd.GeoSeries:
     return gpd.GeoSeries(shapely.force_2d(geoms), index=wkt.index, crs=CRS)
 
 
+def _has_geometry(geoms: gpd.GeoSeries) -> np.ndarray:
+    """True where a geometry is present and not empty."""
+    values = np.asarray(geoms.array if hasattr(geoms, "array") else geoms, dtype=object)
+    return shapely.is_geometry(values) & ~shapely.is_empty(values)
+
+
 def _read_owner_map(path: Path) -> tuple[pd.Series, pd.Series]:
     """Return owner types keyed by property_id and by BFE number from a CSV mapping."""
     try:
@@ -228,7 +234,7 @@ def _assign_reasons(frame: pd.DataFrame) -> pd.Series:
         ("heating_not_registered", heating.isna()),
         ("no_heated_area", ~(frame["heated_area_m2"] > 0)),
         ("no_year_built", ~(frame["year_built"] >= 1500)),
-        ("no_location", frame.geometry.isna() | frame.geometry.is_empty),
+        ("no_location", pd.Series(~_has_geometry(frame.geometry), index=frame.index)),
         ("no_address", frame["address"].isna()),
     ]
     reason = pd.Series(None, index=frame.index, dtype=object)
@@ -378,7 +384,7 @@ def _locate(
 ) -> gpd.GeoSeries:
     points = _points_from_wkt(b["byg404Koordinat"])
     geometry = points.copy()
-    has_point = (points.notna() & ~points.is_empty).to_numpy()
+    has_point = _has_geometry(points)
     source = pd.Series(np.where(has_point, "bbr_point", ""), index=frame.index)
     if sources.footprints is not None:
         footprints = geodanmark.read_footprints(sources.footprints)
@@ -411,7 +417,7 @@ def _add_addresses(
     frame["address"] = frame["address"].where(frame["address"].notna(), None)
     frame["postcode"] = frame["postcode"].where(frame["postcode"].notna(), None)
     counts["dar_addresses_joined"] = int(frame["address"].notna().sum())
-    missing = frame.geometry.isna() | frame.geometry.is_empty
+    missing = ~_has_geometry(frame.geometry)
     access = key[missing].map(addresses.geometry)
     found = access.notna()
     if found.any():
@@ -758,7 +764,7 @@ def write_dataset(
             frame.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
     rejected = result.rejected.copy()
     rejected.index.name = "bbr_id"
-    rejected = rejected.set_geometry(rejected.geometry.where(~rejected.geometry.is_empty, None))
+    rejected = rejected.set_geometry(rejected.geometry.where(_has_geometry(rejected.geometry)))
     with atomic_path(paths["rejected"], overwrite=overwrite) as tmp:
         _check_column_names(rejected, "rejected")
         rejected.to_file(tmp, layer="rejected", driver="GPKG", engine="pyogrio")
