@@ -68,6 +68,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "rec_individual_heat_pump": {"da": "Individuel varmepumpe", "en": "Individual heat pump"},
     "rec_existing_dh": {"da": "Eksisterende fjernvarme", "en": "Existing district heating"},
     "rec_none": {"da": "Ingen ændring", "en": "No change"},
+    "status_existing_dh": {"da": "Eksisterende fjernvarme", "en": "Existing district heating"},
+    "status_candidate_dh": {
+        "da": "Kandidat til fjernvarme",
+        "en": "Candidate for district heating",
+    },
+    "status_individual": {"da": "Individuel forsyning", "en": "Individual heating"},
+    "status_undecided": {"da": "Uafklaret", "en": "Undecided"},
+    "fed_existing_network": {"da": "Eksisterende net", "en": "Existing network"},
+    "sumkey_milp_gap": {
+        "da": "MILP-gap (afstand til optimum)",
+        "en": "MILP gap (distance to optimum)",
+    },
+    "sumkey_objective": {"da": "Målfunktionens værdi", "en": "Objective value"},
     # summary
     "sum_properties_to_convert": {
         "da": "Ejendomme, der skal konverteres",
@@ -282,4 +295,12 @@ def recommendation_text(code: object, lang: str = "da") -> str:
     if is_missing(code):
         return ""
     key = f"rec_{code}"
+    return text(key, lang) if key in TEXTS else str(code)
+
+
+def code_text(prefix: str, code: object, lang: str = "da") -> str:
+    """Return the readable name of ``code`` under ``prefix`` (``status``), or the code itself."""
+    if is_missing(code):
+        return ""
+    key = f"{prefix}_{code}"
     return text(key, lang) if key in TEXTS else str(code)

@@ -1,0 +1,228 @@
+"""Charts of the coordination report: district timeline, connections, CO2 against the target.
+
+Each function returns a matplotlib :class:`~matplotlib.figure.Figure` drawn from the plan's own
+tables; :func:`figure_svg` turns one into an inline SVG without time stamps or random ids.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from heatplan.outputs.phase_maps import phase_colour
+from heatplan.outputs.texts import check_lang, format_number, text
+from heatplan.plan.result import Plan
+
+INDIVIDUAL_BAR = "#9e9e9e"
+
+
+def _number_axis(axis, lang: str, decimals: int = 0) -> None:
+    if decimals == 0:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, decimals, lang)))
+
+
+def _year_axis(axis) -> None:
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{round(v)}"))
+
+
+def _int(value: object) -> int | None:
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return None
+    return int(value)  # type: ignore[call-overload]
+
+
+def timeline_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
+    """Gantt chart: one bar per scheduled district from start to end year, coloured by phase.
+
+    Returns None when no district has a start year.
+    """
+    check_lang(lang)
+    districts = plan.districts
+    if "start_year" not in districts:
+        return None
+    rows = []
+    for did, row in districts.iterrows():
+        start, end = _int(row.get("start_year")), _int(row.get("end_year"))
+        if start is None:
+            continue
+        rows.append(
+            (
+                _int(row.get("phase")) or 0,
+                start,
+                end if end is not None else start,
+                str(row["name"]) if "name" in districts else str(did),
+                str(did),
+            )
+        )
+    if not rows:
+        return None
+    rows.sort()
+    height = max(2.5, 0.32 * len(rows) + 1.2)
+    fig = Figure(figsize=(9.0, height))
+    ax = fig.add_subplot()
+    ys = np.arange(len(rows))[::-1]
+    for y, (phase, start, end, _name, _did) in zip(ys, rows, strict=True):
+        colour = phase_colour(phase) if phase else INDIVIDUAL_BAR
+        ax.barh(y, end + 1 - start, left=start, height=0.65, color=colour, edgecolor="white")
+    ax.set_yticks(ys, [name for *_, name, _did in rows], fontsize=8)
+    ax.set_xlabel(text("chart_year", lang))
+    _year_axis(ax.xaxis)
+    first = min(r[1] for r in rows)
+    last = max(r[2] for r in rows) + 1
+    ax.set_xlim(first - 0.2, last + 0.2)
+    ax.set_xticks(range(first, last + 1))
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    phases = sorted({r[0] for r in rows if r[0]})
+    handles = [Patch(color=phase_colour(p), label=text("legend_phase_short", lang, phase=p))
+               for p in phases]
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
+                  fontsize=8, frameon=False, borderaxespad=0.2)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def connections_series(plan: Plan) -> pd.Series | None:
+    """Connections per year: the ``connections`` column of ``plan.years`` (index year)."""
+    years = plan.years
+    if years is None or "connections" not in years:
+        return None
+    return pd.to_numeric(years["connections"]).fillna(0)
+
+
+def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
+    """Bars of connections per year and a line of the cumulative total; None without data."""
+    check_lang(lang)
+    per_year = connections_series(plan)
+    if per_year is None or len(per_year) == 0:
+        return None
+    years = np.asarray(per_year.index, dtype=int)
+    fig = Figure(figsize=(9.0, 3.6))
+    ax = fig.add_subplot()
+    ax.bar(years, per_year.to_numpy(), color="#fdae6b", label=text("chart_connections_year", lang))
+    ax2 = ax.twinx()
+    ax2.plot(years, per_year.cumsum().to_numpy(), color="#e6550d", marker="o", linewidth=2,
+             label=text("chart_connections", lang))
+    ax.set_xlabel(text("chart_year", lang))
+    ax.set_ylabel(text("chart_connections_year", lang))
+    ax2.set_ylabel(text("chart_connections", lang))
+    ax2.set_ylim(bottom=0)
+    _year_axis(ax.xaxis)
+    _number_axis(ax.yaxis, lang)
+    _number_axis(ax2.yaxis, lang)
+    ax.set_xticks(years)
+    lines = ax.get_legend_handles_labels()
+    lines2 = ax2.get_legend_handles_labels()
+    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8,
+              frameon=False)
+    ax.spines["top"].set_visible(False)
+    ax2.spines["top"].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def co2_series_label(column: str, lang: str) -> str:
+    """The legend text of a CO2 trajectory column, from its name."""
+    name = column.lower()
+    if "baseline" in name:
+        return text("chart_co2_baseline", lang)
+    if "no_ccs" in name or "without_ccs" in name:
+        return text("chart_co2_plan_no_ccs", lang)
+    if "ccs" in name:
+        return text("chart_co2_plan_ccs", lang)
+    if name in {"co2_t_a", "plan_co2_t_a"} or name.startswith("plan"):
+        return text("chart_co2_plan", lang)
+    return column
+
+
+def target_line(plan: Plan) -> tuple[int, float, float] | None:
+    """(target year, target share, target CO2 t/a) from the trajectory or the scenario.
+
+    The target is the trajectory's ``target_co2_t_a`` in the target year when given; otherwise
+    the scenario's reduction share applied to the baseline in the base year.
+    """
+    traj = plan.co2_trajectory
+    scen = plan.scenario
+    if traj is None or len(traj) == 0 or scen is None:
+        return None
+    if "general.target_year" not in scen or "general.target_reduction_share" not in scen:
+        return None
+    year = int(scen.value("general.target_year"))
+    share = float(scen.value("general.target_reduction_share"))
+    target_cols = [c for c in traj.columns if "target" in str(c).lower()]
+    if target_cols and year in traj.index and not pd.isna(traj.at[year, target_cols[0]]):
+        return year, share, float(traj.at[year, target_cols[0]])
+    base_cols = [c for c in traj.columns if "baseline" in str(c).lower()]
+    if not base_cols:
+        return None
+    base = pd.to_numeric(traj[base_cols[0]]).dropna()
+    if base.empty:
+        return None
+    return year, share, float(base.iloc[0]) * (1 - share)
+
+
+def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
+    """CO2 of building heat per year for the plan (and variants) against the −85 % target."""
+    check_lang(lang)
+    traj = plan.co2_trajectory
+    if traj is None or len(traj) == 0:
+        return None
+    years = np.asarray(traj.index, dtype=int)
+    fig = Figure(figsize=(9.0, 4.0))
+    ax = fig.add_subplot()
+    styles = {"baseline": ("#969696", "--"), "ccs": ("#1b9e77", "-"), "plan": ("#e6550d", "-")}
+    for column in traj.columns:
+        name = str(column).lower()
+        if "target" in name or not pd.api.types.is_numeric_dtype(traj[column]):
+            continue
+        key = "baseline" if "baseline" in name else ("ccs" if "ccs" in name and "no_ccs"
+                                                      not in name else "plan")
+        colour, style = styles[key]
+        ax.plot(years, pd.to_numeric(traj[column]).to_numpy(dtype=float), color=colour,
+                linestyle=style, linewidth=2, label=co2_series_label(str(column), lang))
+    target = target_line(plan)
+    if target is not None:
+        year, share, value = target
+        ax.axhline(value, color="#b2182b", linestyle=":", linewidth=1.5,
+                   label=text("chart_co2_target", lang, share=format_number(share * 100, 0, lang),
+                              year=year))
+        ax.axvline(year, color="#b2182b", linestyle=":", linewidth=0.8)
+    ax.set_xlabel(text("chart_year", lang))
+    ax.set_ylabel(text("chart_co2", lang))
+    ax.set_ylim(bottom=0)
+    _year_axis(ax.xaxis)
+    _number_axis(ax.yaxis, lang)
+    ax.grid(color="#eeeeee", linewidth=0.6)
+    ax.legend(fontsize=8, frameon=False, loc="center right")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def figure_svg(fig: Figure) -> str:
+    """Return ``fig`` as an ``<svg>`` element for inlining into HTML (no date, fixed ids)."""
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "heatplan", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    start = svg.find("<svg")
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[start:], flags=re.S)
+    # let the chart scale with the page
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+                  r'<svg\1 style="width:100%;height:auto"', svg, count=1)

@@ -1,0 +1,540 @@
+"""The coordination report: one self-contained HTML file and an XLSX workbook.
+
+Both are built from the same tables (:func:`report_tables`), so their numbers agree. The HTML
+has the charts inline as SVG, no external links, every text escaped, and Danish number format
+in Danish (1.234,5). The XLSX holds real numbers (not text) with display formats, and fixed
+document dates and zip entry times, so a rerun gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import logging
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from heatplan.io.atomic import atomic_path
+from heatplan.outputs import charts
+from heatplan.outputs.texts import (
+    TEXTS,
+    check_lang,
+    code_text,
+    format_number,
+    format_year,
+    is_missing,
+    recommendation_text,
+    text,
+)
+from heatplan.plan.result import Plan
+
+logger = logging.getLogger(__name__)
+
+HTML_NAME = "heatplan_report.html"
+XLSX_NAME = "heatplan_report.xlsx"
+FIXED_TIME = dt.datetime(2000, 1, 1)
+"""Document date written into the XLSX (openpyxl would stamp the current time)."""
+VOLATILE_SUMMARY_KEYS = ("time", "duration", "timestamp", "date", "elapsed")
+"""``plan.summary`` keys holding any of these words are left out so reruns are identical."""
+
+_DH = "district_heating"
+_HP = "individual_heat_pump"
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table of the report: a title, data with code column names, and a total row or not."""
+
+    key: str
+    title: str
+    data: pd.DataFrame
+    total: dict[str, float] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ the numbers
+
+
+def _num(table: pd.DataFrame, column: str) -> pd.Series:
+    if column not in table:
+        return pd.Series(dtype=float)
+    return pd.to_numeric(table[column], errors="coerce")
+
+
+def _sum(table: pd.DataFrame, column: str) -> float | None:
+    values = _num(table, column)
+    return float(values.sum()) if len(values) and values.notna().any() else None
+
+
+def summary_figures(plan: Plan) -> dict[str, float | int | None]:
+    """Key figures of the plan, each summed from the plan's own tables.
+
+    Keys: ``n_to_convert``, ``n_dh``, ``n_heat_pump``, ``n_districts``, ``n_districts_dh``,
+    ``n_phases``, ``trench_km``, ``service_km``, ``cost_dkk``, ``heat_dh_gwh_a``,
+    ``co2_avoided_t_a``, ``first_year``, ``last_year``, ``target_year``, ``target_co2_t_a``,
+    ``plan_co2_target_year_t_a``, ``n_rejected``, ``n_renovation``.
+    """
+    props, districts = plan.properties, plan.districts
+    rec = props["recommendation"] if "recommendation" in props else pd.Series(dtype=object)
+    drec = districts["recommendation"] if "recommendation" in districts else pd.Series(dtype=object)
+    phases = _num(districts, "phase").dropna()
+    starts, ends = _num(districts, "start_year").dropna(), _num(districts, "end_year").dropna()
+    heat = _num(props[rec == _DH], "heat_demand_mwh_a") if len(rec) else pd.Series(dtype=float)
+    out: dict[str, float | int | None] = {
+        "n_to_convert": int(props["is_to_convert"].astype(bool).sum())
+        if "is_to_convert" in props else None,
+        "n_dh": int((rec == _DH).sum()) if len(rec) else None,
+        "n_heat_pump": int((rec == _HP).sum()) if len(rec) else None,
+        "n_districts": len(districts),
+        "n_districts_dh": int((drec == _DH).sum()) if len(drec) else None,
+        "n_phases": int(phases.nunique()),
+        "trench_km": (_sum(plan.trenches, "length_m") or 0.0) / 1000,
+        "service_km": (_sum(plan.service_pipes, "length_m") or 0.0) / 1000,
+        "cost_dkk": _sum(districts, "cost_dkk"),
+        "heat_dh_gwh_a": float(heat.sum()) / 1000 if len(heat) else None,
+        "co2_avoided_t_a": _sum(districts, "co2_avoided_t_a"),
+        "first_year": int(starts.min()) if len(starts) else None,
+        "last_year": int(ends.max()) if len(ends) else None,
+        "target_year": None,
+        "target_co2_t_a": None,
+        "plan_co2_target_year_t_a": None,
+        "n_rejected": int(sum(len(t) for t in plan.rejected.values())),
+        "n_renovation": len(plan.renovation) if plan.renovation is not None else 0,
+    }
+    target = charts.target_line(plan)
+    if target is not None:
+        year, _share, value = target
+        out["target_year"], out["target_co2_t_a"] = year, value
+        traj = plan.co2_trajectory
+        plan_cols = [c for c in traj.columns
+                     if str(c) in ("plan_co2_t_a", "co2_t_a")]
+        if plan_cols and year in traj.index:
+            out["plan_co2_target_year_t_a"] = float(traj.at[year, plan_cols[0]])
+    return out
+
+
+def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
+    fig = summary_figures(plan)
+    rows: list[tuple[str, object, int]] = [
+        (text("sum_properties_to_convert", lang), fig["n_to_convert"], 0),
+        (text("sum_properties_dh", lang), fig["n_dh"], 0),
+        (text("sum_properties_hp", lang), fig["n_heat_pump"], 0),
+        (text("sum_districts", lang), fig["n_districts"], 0),
+        (text("sum_districts_dh", lang), fig["n_districts_dh"], 0),
+        (text("sum_phases", lang), fig["n_phases"], 0),
+        (text("sum_first_year", lang), fig["first_year"], -1),
+        (text("sum_last_year", lang), fig["last_year"], -1),
+        (text("sum_trench_km", lang), fig["trench_km"], 1),
+        (text("sum_service_km", lang), fig["service_km"], 1),
+        (text("sum_cost_mdkk", lang),
+         None if fig["cost_dkk"] is None else fig["cost_dkk"] / 1e6, 1),
+        (text("sum_heat_gwh", lang), fig["heat_dh_gwh_a"], 1),
+        (text("sum_co2_avoided", lang), fig["co2_avoided_t_a"], 0),
+    ]
+    if fig["target_year"] is not None:
+        rows.append((text("sum_target", lang, year=fig["target_year"]), fig["target_co2_t_a"], 0))
+        if fig["plan_co2_target_year_t_a"] is not None:
+            rows.append((text("sum_plan_co2_target_year", lang, year=fig["target_year"]),
+                         fig["plan_co2_target_year_t_a"], 0))
+    rows.append((text("sum_renovation", lang), fig["n_renovation"], 0))
+    rows.append((text("sum_rejected", lang), fig["n_rejected"], 0))
+    for key in sorted(plan.summary):
+        value = plan.summary[key]
+        if any(word in key.lower() for word in VOLATILE_SUMMARY_KEYS):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            continue
+        label = text(f"sumkey_{key}", lang) if f"sumkey_{key}" in TEXTS else key
+        rows.append((label, float(value), 0 if float(value).is_integer() else 3))
+    return pd.DataFrame(
+        {"item": [r[0] for r in rows], "value": [r[1] for r in rows],
+         "decimals": [r[2] for r in rows]}
+    )
+
+
+_DISTRICT_COLUMNS = [
+    "name", "status", "recommendation", "phase", "start_year", "end_year", "n_to_convert",
+    "heated_area_m2", "heat_demand_mwh_a", "trench_m", "feeder_trench_m", "cost_dkk",
+    "linear_heat_density_mwh_m_a", "co2_avoided_t_a", "cost_per_t_dkk", "fed_from", "reason",
+]
+_PHASE_SUMS = ["n_to_convert", "heat_demand_mwh_a", "trench_m", "feeder_trench_m", "cost_dkk",
+               "co2_avoided_t_a"]
+
+
+def _districts_table(plan: Plan, lang: str) -> pd.DataFrame:
+    districts = pd.DataFrame(plan.districts.drop(columns=plan.districts.geometry.name))
+    cols = [c for c in _DISTRICT_COLUMNS if c in districts]
+    table = districts[cols].copy()
+    if "recommendation" in table:
+        table["recommendation"] = [recommendation_text(v, lang) for v in table["recommendation"]]
+    if "status" in table:
+        table["status"] = [code_text("status", v, lang) for v in table["status"]]
+    if "fed_from" in table:
+        table["fed_from"] = [code_text("fed", v, lang) for v in table["fed_from"]]
+    sort = [c for c in ("phase", "start_year") if c in table]
+    table = table.sort_values(sort, na_position="last", kind="stable") if sort else table
+    table.index.name = "district_id"
+    return table.reset_index()
+
+
+def _phases_table(plan: Plan) -> pd.DataFrame:
+    districts = plan.districts
+    if "phase" not in districts:
+        return pd.DataFrame()
+    phase = _num(districts, "phase")
+    sel = districts[phase.notna().to_numpy()]
+    groups = pd.DataFrame(sel.drop(columns=sel.geometry.name)).groupby(
+        _num(sel, "phase").astype(int))
+    table = pd.DataFrame({"n_districts": groups.size()})
+    if "start_year" in sel:
+        table["start_year"] = groups["start_year"].min().astype("Int64")
+    if "end_year" in sel:
+        table["end_year"] = groups["end_year"].max().astype("Int64")
+    for col in _PHASE_SUMS:
+        if col in sel:
+            table[col] = groups[col].sum(min_count=1)
+    if "heat_demand_mwh_a" in table and "trench_m" in table:
+        trench = table["trench_m"].replace(0, np.nan)
+        table["linear_heat_density_mwh_m_a"] = table["heat_demand_mwh_a"] / trench
+    table.index.name = "phase"
+    return table.reset_index()
+
+
+def _years_table(plan: Plan) -> pd.DataFrame:
+    years = plan.years.copy() if plan.years is not None else pd.DataFrame()
+    if "connections" in years:
+        pos = years.columns.get_loc("connections") + 1
+        years.insert(pos, "connections_cum", pd.to_numeric(years["connections"]).cumsum())
+    traj = plan.co2_trajectory
+    if traj is not None and len(years):
+        for col in traj.columns:
+            if str(col) not in years:
+                years[str(col)] = traj[col].reindex(years.index)
+    years.index.name = "year"
+    return years.reset_index()
+
+
+def _plain(table: pd.DataFrame | None, index_name: str | None = None) -> pd.DataFrame:
+    if table is None:
+        return pd.DataFrame()
+    out = pd.DataFrame(table.drop(columns=table.geometry.name)) if hasattr(
+        table, "geometry") and getattr(table, "_geometry_column_name", None) in table else (
+        pd.DataFrame(table))
+    if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
+        out = out.reset_index(names=out.index.name or index_name or "id")
+    return out
+
+
+def _rejected_table(plan: Plan) -> pd.DataFrame:
+    rows = []
+    for layer in sorted(plan.rejected):
+        table = _plain(plan.rejected[layer])
+        id_col = next((c for c in table.columns if str(c).endswith("_id")), table.columns[0])
+        for _, row in table.iterrows():
+            rows.append({"layer": layer, "id": row[id_col], "reason": row.get("reason", "")})
+    return pd.DataFrame(rows, columns=["layer", "id", "reason"])
+
+
+def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
+    """Return the report's tables in order: summary, districts, phases, years, renovation,
+    changes (when a previous plan was given) and rejected input (when any)."""
+    check_lang(lang)
+    districts = _districts_table(plan, lang)
+    phases = _phases_table(plan)
+    years = _years_table(plan)
+    tables = [
+        ReportTable("summary", text("sec_summary", lang), _summary_table(plan, lang)),
+        ReportTable("districts", text("sec_districts", lang), districts,
+                    _totals(districts, [*_PHASE_SUMS, "heated_area_m2"])),
+        ReportTable("phases", text("sec_phases", lang), phases,
+                    _totals(phases, [*_PHASE_SUMS, "n_districts"])),
+        ReportTable("years", text("sec_years", lang), years,
+                    _totals(years, ["connections", "trench_km", "cost_dkk"])),
+        ReportTable("renovation", text("sec_renovation", lang),
+                    _plain(plan.renovation, "property_id")),
+    ]
+    if plan.changes is not None:
+        tables.append(ReportTable("changes", text("sec_changes", lang), _plain(plan.changes)))
+    rejected = _rejected_table(plan)
+    if len(rejected):
+        tables.append(ReportTable("rejected", text("sec_rejected", lang), rejected))
+    return tables
+
+
+def _totals(table: pd.DataFrame, columns: list[str]) -> dict[str, float]:
+    return {c: float(pd.to_numeric(table[c]).sum()) for c in columns if c in table}
+
+
+# ------------------------------------------------------------------ formatting
+
+
+def header(column: str, lang: str) -> str:
+    """The readable header of column ``column`` (the code name when no text is known)."""
+    key = f"col_{column}"
+    return text(key, lang) if key in TEXTS else column
+
+
+def decimals_for(column: str) -> int | None:
+    """Decimals shown for ``column``: None for text, -1 for years and ids, else 0–2."""
+    name = column.lower()
+    if name in {"year", "phase", "rank"} or name.endswith("_year") or name.endswith("year"):
+        return -1
+    if "density" in name or name.endswith("_km") or name.startswith("co2") or "_co2" in name:
+        return 2 if "density" in name else 1
+    if name.endswith("_t_a") or name.endswith("_t") or "payback" in name or name.endswith("_years"):
+        return 1
+    return 0
+
+
+def _cell_html(
+    value: object, column: str, lang: str, decimals: int | None = None
+) -> tuple[str, bool]:
+    """Escaped cell text and whether it is a number (right-aligned)."""
+    if is_missing(value):
+        return "", False
+    if isinstance(value, bool | np.bool_):
+        return html.escape("ja" if value and lang == "da" else ("yes" if value else
+                           ("nej" if lang == "da" else "no"))), False
+    if isinstance(value, int | float | np.integer | np.floating):
+        places = decimals_for(column) if decimals is None else decimals
+        if places == -1:
+            return html.escape(format_year(value)), True
+        if isinstance(value, int | np.integer) and places:
+            places = 0
+        return html.escape(format_number(value, places or 0, lang)), True
+    return html.escape(str(value)), False
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#222;
+background:#fafafa}
+main{max-width:1200px;margin:auto;padding:1.5em}
+h1{font-size:1.7em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:2px solid #e6550d;
+padding-bottom:.2em}
+.synthetic{background:#b2182b;color:#fff;padding:.4em .8em;font-weight:bold;display:inline-block}
+.note{color:#555;font-size:.9em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.85em;background:#fff}
+th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top}
+th{background:#f0f0f0;text-align:left}
+td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+tr.total td{font-weight:bold;background:#f7f7f7}
+.scroll{overflow-x:auto}
+figure{margin:1em 0;background:#fff;border:1px solid #eee;padding:.5em}
+@media print{h2{page-break-after:avoid}table{page-break-inside:auto}}
+"""
+
+
+def _html_table(table: ReportTable, lang: str) -> str:
+    data = table.data
+    if data.empty:
+        key = "no_changes" if table.key == "changes" else "none_rejected"
+        return f"<p class=\"note\">{html.escape(text(key, lang))}</p>"
+    parts = ['<div class="scroll"><table>']
+    if table.key == "summary":
+        parts.append(
+            f"<tr><th>{html.escape(text('sum_item', lang))}</th>"
+            f"<th>{html.escape(text('sum_value', lang))}</th></tr>"
+        )
+        for item, value, decimals in data.itertuples(index=False):
+            cell, _ = _cell_html(value, "", lang, decimals=int(decimals))
+            parts.append(f"<tr><td>{html.escape(str(item))}</td><td class=\"n\">{cell}</td></tr>")
+    else:
+        parts.append("<tr>" + "".join(
+            f"<th>{html.escape(header(str(c), lang))}</th>" for c in data.columns) + "</tr>")
+        for row in data.itertuples(index=False):
+            cells = []
+            for col, value in zip(data.columns, row, strict=True):
+                cell, numeric = _cell_html(value, str(col), lang)
+                cells.append(f"<td class=\"n\">{cell}</td>" if numeric else f"<td>{cell}</td>")
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        if table.total:
+            cells = []
+            for i, col in enumerate(data.columns):
+                if col in table.total:
+                    cell, _ = _cell_html(table.total[col], str(col), lang)
+                    cells.append(f"<td class=\"n\">{cell}</td>")
+                else:
+                    label = ("I alt" if lang == "da" else "Total") if i == 0 else ""
+                    cells.append(f"<td>{html.escape(label)}</td>")
+            parts.append("<tr class=\"total\">" + "".join(cells) + "</tr>")
+    parts.append("</table></div>")
+    return "\n".join(parts)
+
+
+def render_html(plan: Plan, *, lang: str = "da") -> str:
+    """Return the coordination report as one self-contained HTML document."""
+    check_lang(lang)
+    tables = {t.key: t for t in report_tables(plan, lang=lang)}
+    title = text("report_title", lang)
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    if plan.is_synthetic:
+        body.append(f"<p class=\"synthetic\">{html.escape(text('synthetic_note', lang))}</p>")
+    source = text("source_sample" if plan.is_synthetic else "source_input", lang)
+    files = ", ".join(plan.scenario.files) if plan.scenario is not None and plan.scenario.files \
+        else text("default_scenario", lang)
+    body.append(
+        f"<p class=\"note\">{html.escape(text('source_note', lang, source=source))} "
+        f"{html.escape(text('generated_from', lang, files=files))}</p>"
+    )
+    body.append(f"<h2>{html.escape(tables['summary'].title)}</h2>")
+    body.append(_html_table(tables["summary"], lang))
+    for key, maker in (("sec_timeline", charts.timeline_chart),
+                       ("sec_connections", charts.connections_chart),
+                       ("sec_co2", charts.co2_chart)):
+        fig = maker(plan, lang=lang)
+        if fig is None:
+            continue
+        body.append(f"<h2>{html.escape(text(key, lang))}</h2>")
+        body.append(f"<figure>{charts.figure_svg(fig)}</figure>")
+    for key in ("districts", "phases", "years", "renovation", "changes", "rejected"):
+        if key in tables:
+            body.append(f"<h2>{html.escape(tables[key].title)}</h2>")
+            body.append(_html_table(tables[key], lang))
+    return (
+        f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body><main>\n"
+        + "\n".join(body)
+        + "\n</main></body>\n</html>\n"
+    )
+
+
+# ------------------------------------------------------------------ XLSX
+
+
+def _excel_format(column: str, decimals: int | None = None) -> str:
+    places = decimals_for(column) if decimals is None else decimals
+    if places == -1:
+        return "0"
+    return "#,##0" if not places else "#,##0." + "0" * places
+
+
+def _excel_value(value: object) -> object:
+    if is_missing(value):
+        return None
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)
+
+
+_SHEET_NAMES = {
+    "summary": {"da": "Sammenfatning", "en": "Summary"},
+    "districts": {"da": "Distrikter", "en": "Districts"},
+    "phases": {"da": "Faser", "en": "Phases"},
+    "years": {"da": "År", "en": "Years"},
+    "renovation": {"da": "Renovering", "en": "Renovation"},
+    "changes": {"da": "Ændringer", "en": "Changes"},
+    "rejected": {"da": "Afviste", "en": "Rejected"},
+}
+
+
+def sheet_name(key: str, lang: str = "da") -> str:
+    """The XLSX sheet name of report table ``key``."""
+    return _SHEET_NAMES[key][lang]
+
+
+def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
+    """Return the report as an openpyxl workbook (one sheet per report table)."""
+    check_lang(lang)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="F0F0F0")
+    for table in report_tables(plan, lang=lang):
+        ws = wb.create_sheet(sheet_name(table.key, lang))
+        data = table.data
+        if table.key == "summary":
+            ws.append([text("sum_item", lang), text("sum_value", lang)])
+            for item, value, decimals in data.itertuples(index=False):
+                ws.append([str(item), _excel_value(value)])
+                ws.cell(ws.max_row, 2).number_format = _excel_format("", int(decimals))
+            if plan.is_synthetic:
+                ws.append([])
+                ws.append([text("synthetic_note", lang)])
+                ws.cell(ws.max_row, 1).font = Font(bold=True, color="B2182B")
+            widths = [48, 16]
+        else:
+            columns = [str(c) for c in data.columns]
+            ws.append([header(c, lang) for c in columns])
+            for row in data.itertuples(index=False):
+                ws.append([_excel_value(v) for v in row])
+            if table.total and len(data):
+                ws.append([("I alt" if lang == "da" else "Total") if i == 0 else
+                           table.total.get(c) for i, c in enumerate(columns)])
+                for cell in ws[ws.max_row]:
+                    cell.font = bold
+            for j, col in enumerate(columns, start=1):
+                fmt = _excel_format(col)
+                for i in range(2, ws.max_row + 1):
+                    cell = ws.cell(i, j)
+                    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                        cell.number_format = fmt
+            widths = [max(10, min(40, len(header(c, lang)) + 2)) for c in columns]
+        for cell in ws[1]:
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for j, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = width
+        ws.freeze_panes = "A2"
+    props = wb.properties
+    props.creator = "heatplan"
+    props.title = text("report_title", lang)
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+    props.lastModifiedBy = "heatplan"
+    return wb
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """Serialise ``wb`` with fixed document dates and zip entry times (byte-identical reruns)."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # unlike save_workbook, does not stamp the time
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return fixed.getvalue()
+
+
+def write_report_html(
+    plan: Plan, path: Path | str, *, lang: str = "da", overwrite: bool = False
+) -> Path:
+    """Write the HTML report atomically to ``path`` and return it."""
+    path = Path(path)
+    document = render_html(plan, lang=lang)
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        tmp.write_text(document, encoding="utf-8")
+    logger.info("Wrote %s (%d kB)", path, len(document.encode()) // 1024)
+    return path
+
+
+def write_report_xlsx(
+    plan: Plan, path: Path | str, *, lang: str = "da", overwrite: bool = False
+) -> Path:
+    """Write the XLSX workbook atomically to ``path`` and return it."""
+    path = Path(path)
+    content = workbook_bytes(build_workbook(plan, lang=lang))
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        tmp.write_bytes(content)
+    logger.info("Wrote %s (%d kB)", path, len(content) // 1024)
+    return path
+
