@@ -202,7 +202,7 @@ def property_connection_years(
         values[signed & (values.to_numpy() < 0)] = int(end)
         result.loc[ordered] = values.where(values >= 0, pd.NA).astype("Int64")
     if min_year is not None:
-        early = result.notna() & (result < int(min_year))
+        early = result.notna() & (result < int(min_year)) & ~status.eq("connected")
         result[early] = int(min_year)
     if "connection_year" in properties.columns:
         kept = pd.to_numeric(properties["connection_year"], errors="coerce")

@@ -1,0 +1,214 @@
+"""The CO2 trajectory of the municipality's building heat, against the base year and the target.
+
+All properties count, not only those converted. Per year ``t`` a property's delivered heat
+(``heat_demand_mwh_a``, unchanged over the years) is split into
+
+* the expected share on district heating: for properties offered district heating, the take-up
+  share reached ``t − e`` years after the works in their district end in ``e`` (connected
+  properties count fully from their connection year, declined ones never);
+* for the rest of the individual gas and oil heating (districts kept on individual heating,
+  and the long-run non-takers in district-heating districts), a share moving to heat pumps on a
+  straight line from the first plan year to ``uptake.remaining_to_heat_pump_year`` (the 2035
+  national phase-out of gas for heating homes, domain.md §5.5; the straight line is an
+  assumption);
+* the remainder keeps today's heating.
+
+Each part is multiplied by the t CO2 / MWh factor of its heating type in year ``t``
+(``model.emissions.heat_emission_factors``), with and without carbon capture at
+Vestforbrænding (not secured, domain.md §6.4), and with the final take-up at the scenario's
+value and at each of ``uptake.sensitivity_shares``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from heatplan.config import Scenario
+from heatplan.plan.uptake import scenario_curve
+
+logger = logging.getLogger(__name__)
+
+OFFERED = "district_heating"
+
+
+def _dh_share(properties: pd.DataFrame, district_end: pd.Series, years: list[int],
+              curve: np.ndarray) -> np.ndarray:
+    """Return (properties × years) expected share of heat on district heating."""
+    n = len(properties)
+    share = np.zeros((n, len(years)))
+    yrs = np.asarray(years, dtype=float)
+    status = properties.get("connection_status", pd.Series("", index=properties.index))
+    status = status.astype("string").fillna("").to_numpy(dtype=str)
+    rec = properties.get("recommendation", pd.Series("", index=properties.index)).astype(str)
+    offered = rec.eq(OFFERED).to_numpy()
+    end = pd.to_numeric(properties["district_id"].map(district_end), errors="coerce").to_numpy(
+        dtype=float)
+    # connected: full from the connection year (or the district's end year when unknown)
+    conn_year = (pd.to_numeric(properties["connection_year"], errors="coerce").to_numpy(
+        dtype=float) if "connection_year" in properties.columns else np.full(n, np.nan))
+    is_conn = offered & (status == "connected")
+    cy = np.where(np.isnan(conn_year), end, conn_year)
+    share[is_conn] = (yrs[None, :] >= cy[is_conn, None]).astype(float)
+    # the others: district expected share, less what the connected ones already account for
+    rest = offered & ~is_conn & (status != "declined") & ~np.isnan(end)
+    if rest.any():
+        frame = pd.DataFrame({"d": properties["district_id"].to_numpy(), "conn": is_conn,
+                              "dec": offered & (status == "declined"), "off": offered})
+        per = frame[frame["off"]].groupby("d").agg(n=("off", "size"), c=("conn", "sum"),
+                                                   x=("dec", "sum"))
+        d = properties["district_id"].to_numpy()[rest]
+        n_d = per["n"].reindex(d).to_numpy(dtype=float)
+        c_d = per["c"].reindex(d).to_numpy(dtype=float)
+        x_d = per["x"].reindex(d).to_numpy(dtype=float)
+        k = yrs[None, :] - end[rest, None]
+        cum = np.where(k >= 0, np.asarray(curve)[np.clip(k, 0, len(curve) - 1).astype(int)], 0.0)
+        open_ = np.maximum(n_d - c_d - x_d, 1.0)[:, None]
+        share[rest] = np.clip((cum * n_d[:, None] - c_d[:, None]) / open_, 0.0, 1.0)
+    return share
+
+
+def co2_trajectory(
+    properties: pd.DataFrame,
+    district_end: pd.Series,
+    *,
+    scenario: Scenario,
+    factors: Mapping[bool, pd.DataFrame],
+    years: list[int] | None = None,
+    lang: str = "da",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return the yearly CO2 of building heat under the plan, and notes on the target.
+
+    Parameters
+    ----------
+    properties
+        All properties, index ``property_id``: ``district_id``, ``heating_type``,
+        ``heat_demand_mwh_a`` (MWh/a), ``is_to_convert``, ``recommendation``, optional
+        ``connection_status`` and ``connection_year``.
+    district_end
+        Year the works end, per district (index ``district_id``).
+    scenario
+        Supplies ``general.*`` (base, target year, target share, horizon), ``phasing.first_year``
+        and ``uptake.*``.
+    factors
+        t CO2 per MWh delivered heat (index ``heating_type``, columns years) with carbon capture
+        (key ``True``) and without (``False``); the scenario's own setting
+        (``emissions.ccs_enabled``) gives ``co2_t``.
+    years
+        Years of the table; ``general.base_year`` … ``general.horizon_end_year`` when None.
+    lang
+        Language of the notes (``"da"`` or ``"en"``).
+
+    Returns
+    -------
+    trajectory, notes
+        ``trajectory``: index ``year``; ``baseline_co2_t`` (all building heat in the base
+        year), ``target_co2_t`` (baseline × (1 − target share)), ``co2_t`` (the plan),
+        ``co2_with_ccs_t``, ``co2_without_ccs_t``, ``co2_no_plan_t`` (nobody converts),
+        ``co2_takeup_<pct>_t`` per sensitivity share, ``reduction_share`` (of ``co2_t``
+        against the baseline). ``notes``: plain sentences on whether and by how much the
+        target year's target is reached.
+    """
+    base = int(scenario.value("general.base_year"))
+    if years is None:
+        years = list(range(base, int(scenario.value("general.horizon_end_year")) + 1))
+    years = [int(y) for y in years]
+    ccs_on = bool(scenario.value("emissions.ccs_enabled"))
+    types = properties["heating_type"].astype(str)
+    demand = properties["heat_demand_mwh_a"].astype(float).to_numpy()
+    rec = properties.get("recommendation", pd.Series("", index=properties.index)).astype(str)
+    convertible = properties["is_to_convert"].astype(bool).to_numpy()
+    status = properties.get("connection_status", pd.Series("", index=properties.index))
+    connected = status.astype("string").fillna("").eq("connected").to_numpy()
+    first = int(scenario.value("phasing.first_year"))
+    hp_year = int(scenario.value("uptake.remaining_to_heat_pump_year"))
+    yrs = np.asarray(years, dtype=float)
+    hp_path = np.clip((yrs - first + 1) / max(hp_year - first + 1, 1), 0.0, 1.0)
+    final = float(scenario.value("uptake.final_share"))
+
+    def total(fac: pd.DataFrame, final_share: float | None, plan: bool = True) -> np.ndarray:
+        f = fac.reindex(columns=years)
+        cur = f.reindex(types.to_numpy()).fillna(0.0).to_numpy()
+        dh = f.loc["district_heating"].to_numpy()[None, :]
+        hp = f.loc["heat_pump"].to_numpy()[None, :]
+        if not plan:
+            return (demand[:, None] * cur).sum(axis=0)
+        curve = scenario_curve(scenario, len(years) + 60, final_share=final_share)
+        s_dh = _dh_share(properties, district_end, years, curve)
+        s_dh[~convertible & ~connected] = 0.0
+        long_run = final if final_share is None else float(final_share)
+        offered = rec.eq(OFFERED).to_numpy()
+        never = np.where(offered, 1.0 - long_run, 1.0)[:, None]
+        s_hp = np.where(convertible[:, None], np.minimum(hp_path[None, :] * never, 1.0 - s_dh),
+                        0.0)
+        rest = 1.0 - s_dh - s_hp
+        return (demand[:, None] * (s_dh * dh + s_hp * hp + rest * cur)).sum(axis=0)
+
+    table = pd.DataFrame(index=pd.Index(years, name="year"))
+    own = factors[ccs_on]
+    base_fac = own.reindex(columns=[base])
+    baseline = float((demand * base_fac.reindex(types.to_numpy()).fillna(0.0).to_numpy()[:, 0])
+                     .sum())
+    share = float(scenario.value("general.target_reduction_share"))
+    table["baseline_co2_t"] = baseline
+    table["target_co2_t"] = baseline * (1.0 - share)
+    table["co2_t"] = total(own, None)
+    table["co2_with_ccs_t"] = total(factors[True], None)
+    table["co2_without_ccs_t"] = total(factors[False], None)
+    table["co2_no_plan_t"] = total(own, None, plan=False)
+    for s in scenario.value("uptake.sensitivity_shares"):
+        table[f"co2_takeup_{round(float(s) * 100)}_t"] = total(own, float(s))
+    table["reduction_share"] = 1.0 - table["co2_t"] / baseline if baseline > 0 else np.nan
+    notes = _notes(table, scenario, lang)
+    logger.info("CO2 trajectory %d–%d: %s", years[0], years[-1], notes[0] if notes else "")
+    return table, notes
+
+
+def _notes(table: pd.DataFrame, scenario: Scenario, lang: str) -> list[str]:
+    target_year = int(scenario.value("general.target_year"))
+    share = float(scenario.value("general.target_reduction_share"))
+    if target_year not in table.index:
+        return []
+    row = table.loc[target_year]
+    da = lang == "da"
+
+    def num(x: float, d: int = 0) -> str:
+        t = f"{x:,.{d}f}"
+        return t.replace(",", "_").replace(".", ",").replace("_", ".") if da else t
+
+    baseline = row["baseline_co2_t"]
+    notes = []
+    cases = (("co2_without_ccs_t", "uden CO2-fangst", "without carbon capture"),
+             ("co2_with_ccs_t", "med CO2-fangst", "with carbon capture"))
+    for col, name_da, name_en in cases:
+        value = row[col]
+        red = 1 - value / baseline if baseline else 0.0
+        gap = value - row["target_co2_t"]
+        if gap <= 0:
+            notes.append(
+                f"{target_year} {name_da}: {num(value)} t CO2 fra bygningers opvarmning, "
+                f"{num(red * 100, 1)} % under {int(table.index[0])}; målet om −"
+                f"{num(share * 100)} % nås." if da else
+                f"{target_year} {name_en}: {num(value)} t CO2 from building heat, "
+                f"{num(red * 100, 1)} % below {int(table.index[0])}; the −{num(share * 100)} % "
+                f"target is reached.")
+        else:
+            notes.append(
+                f"{target_year} {name_da}: {num(value)} t CO2 fra bygningers opvarmning, "
+                f"{num(red * 100, 1)} % under {int(table.index[0])}. Målet om −"
+                f"{num(share * 100)} % ({num(row['target_co2_t'])} t) nås ikke med "
+                f"bygningsvarme alene: der mangler {num(gap)} t "
+                f"({num((share - red) * 100, 1)} procentpoint)." if da else
+                f"{target_year} {name_en}: {num(value)} t CO2 from building heat, "
+                f"{num(red * 100, 1)} % below {int(table.index[0])}. Building heat alone does "
+                f"not reach the −{num(share * 100)} % target ({num(row['target_co2_t'])} t): "
+                f"{num(gap)} t short ({num((share - red) * 100, 1)} percentage points).")
+    sens = [c for c in table.columns if c.startswith("co2_takeup_")]
+    if sens:
+        parts = ", ".join(f"{c.split('_')[2]} %: {num(row[c])} t" for c in sens)
+        notes.append(f"Følsomhed for tilslutning i {target_year}: {parts}." if da else
+                     f"Sensitivity to take-up in {target_year}: {parts}.")
+    return notes
