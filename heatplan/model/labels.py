@@ -127,6 +127,13 @@ def primary_energy_per_heat(heating_type: pd.Series, *, scenario: Scenario) -> p
     return heating_type.map(per_type).fillna(1.0).astype(float).rename("primary_per_heat")
 
 
+def _add_years(dates: pd.Series, years: int) -> pd.Series:
+    """Return ``dates`` plus whole calendar years, vectorised (29 February → 28 February)."""
+    day = dates.dt.day.where(~((dates.dt.month == 2) & (dates.dt.day == 29)), 28)
+    parts = pd.DataFrame({"year": dates.dt.year + years, "month": dates.dt.month, "day": day})
+    return pd.to_datetime(parts, errors="coerce")
+
+
 def label_evidence(labels: pd.DataFrame, *, scenario: Scenario) -> pd.DataFrame:
     """Return every label with its end date, validity and age at ``labels.reference_date``.
 
@@ -155,7 +162,7 @@ def label_evidence(labels: pd.DataFrame, *, scenario: Scenario) -> pd.DataFrame:
         valid_to = pd.to_datetime(table["valid_to"], errors="coerce")
     else:
         valid_to = pd.Series(pd.NaT, index=table.index, dtype="datetime64[ns]")
-    valid_to = valid_to.fillna(valid_from + pd.DateOffset(years=validity))
+    valid_to = valid_to.fillna(_add_years(valid_from, validity))
     table["valid_from"] = valid_from
     table["valid_to"] = valid_to
     table["label_class"] = table["label_class"].astype(str).astype(LABEL_CLASS_DTYPE)

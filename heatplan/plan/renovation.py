@@ -135,16 +135,13 @@ def _proposal_totals(
     per_kwh = per_kwh[np.isfinite(per_kwh) & (per_kwh > 0)]
     median = float(per_kwh.median()) if len(per_kwh) else None
     table = table[table["label_id"].isin(set(label_ids.dropna()))]
-    totals = table.groupby("label_id").agg(
-        n_proposals=("heat_saved_kwh_a", "size"),
-        heat_saved_kwh_a=("heat_saved_kwh_a", "sum"),
-        investment_dkk=("investment_dkk", "sum"),
-        saving_dkk_a=("saving_dkk_a", lambda s: s.sum(min_count=1)),
-    )
+    groups = table.groupby("label_id", sort=True)
+    totals = groups[["heat_saved_kwh_a", "investment_dkk", "saving_dkk_a"]].sum(min_count=1)
+    totals.insert(0, "n_proposals", groups.size())
     return totals, median
 
 
-def _explain(row: pd.Series, *, lang: Lang, first: int, last: int, target_year: int,
+def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
              ccs_year: int | None) -> str:
     """One line saying why the building ranks where it does."""
     da = lang == "da"
@@ -261,6 +258,10 @@ def rank_renovations(
         raise ScenarioError(msg)
     years = list(range(first, last + 1))
 
+    if labels is not None and len(labels):
+        ids = labels["property_id"] if "property_id" in labels.columns else None
+        if ids is not None:
+            labels = labels[ids.astype(str).isin(own.index)]
     demand = estimate_heat_demand(own, labels, scenario=scenario)
     if "heat_demand_mwh_a" in own.columns:
         demand["heat_demand_mwh_a"] = own["heat_demand_mwh_a"].astype(float)
@@ -366,7 +367,7 @@ def rank_renovations(
     out["explanation"] = [
         _explain(row, lang=lang, first=first, last=last, target_year=target_year,
                  ccs_year=ccs_year)
-        for _, row in out.iterrows()
+        for row in out.to_dict("records")
     ]
     logger.info(
         "Ranked %d municipal buildings: %d from proposals, %d from a class step; %.0f t CO2 "
