@@ -265,7 +265,7 @@ def test_bad_inputs_name_the_problem():
     with pytest.raises(SchemaError, match="no column 'address'"):
         resident_map(Plan(**{**plan.__dict__, "properties": props.drop(columns="address")}))
     bad = plan.scenario.with_values(residents__signup_url="javascript:alert(1)")
-    with pytest.raises(ScenarioError, match="residents.signup_url"):
+    with pytest.raises(ScenarioError, match=r"residents\.signup_url"):
         resident_map(Plan(**{**plan.__dict__, "scenario": bad}))
 
 
@@ -274,7 +274,9 @@ def test_properties_without_address_are_left_out():
     props = plan.properties.copy()
     props.loc["P2", "address"] = None
     props.loc["P4", "address"] = "  "
-    data = page_data(resident_map(Plan(**{**plan.__dict__, "properties": props})).get_root().render())
+    data = page_data(
+        resident_map(Plan(**{**plan.__dict__, "properties": props})).get_root().render()
+    )
     assert len(data["points"]["a"]) == 4
     assert "Måløv Byvej 2, 2760" not in data["points"]["a"]
 

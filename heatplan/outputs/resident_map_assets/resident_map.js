@@ -319,17 +319,22 @@
         var timer = null;
 
         function choose(i) {
-          list.innerHTML = "";
           current = [];
           input.value = self.label(i);
           input.blur();
-          self.show(i);
+          /* Let the click finish while its target is still in the box: Leaflet checks the
+           * target's ancestors to tell a control click from a map click (which closes popups). */
+          setTimeout(function () {
+            list.innerHTML = "";
+            self.show(i);
+          }, 0);
         }
         function render() {
           list.innerHTML = "";
           active = -1;
           var q = input.value;
           current = self.find(q, 8);
+          list.setAttribute("data-query", q);
           if (!fold(q)) { return; }
           if (!current.length) {
             list.appendChild(el("li", "hp-noresult", t.no_result));
