@@ -1,0 +1,347 @@
+"""BBR importer on the real extracts in ../shared/data and on hand-made toy files.
+
+Expected figures are computed here from the raw files with a few lines of independent parsing
+(regular expressions over the Latin-1 XML text, ``json`` for the REST file), never taken from
+the importer's own output.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from heatplan.errors import InputDataError
+from heatplan.importers import ImportSources, build_properties, contract_use_code
+from heatplan.io import bbr
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DAWA = DATA / "dawa-testdata"
+REST = DATA / "bbr-rest-jammerbugt" / "bbr_bygning_rest.json"
+ANCILLARY = {"910", "920", "930", "940", "950", "960"}
+
+needs_dawa = pytest.mark.skipif(
+    not DAWA.is_dir(), reason=f"real BBR extracts not found at {DAWA} (../shared/data is absent)"
+)
+needs_rest = pytest.mark.skipif(
+    not REST.is_file(), reason=f"Datafordeler REST fixture not found at {REST}"
+)
+
+
+def _extract(pattern: str) -> Path:
+    return next(DAWA.glob(pattern))
+
+
+def _raw_rows(pattern: str, tag: str) -> list[dict[str, str]]:
+    """Independent parse: split the Latin-1 XML text on row tags, read fields by regex."""
+    with zipfile.ZipFile(_extract(pattern)) as archive:
+        text = archive.read(archive.namelist()[0]).decode("iso-8859-1")
+    field = re.compile(r"<([^<>/\s]+)>([^<]*)</\1>")
+    return [dict(field.findall(chunk)) for chunk in text.split(f"<{tag}>")[1:]]
+
+
+@pytest.fixture(scope="module")
+def raw_buildings() -> list[dict[str, str]]:
+    return _raw_rows("OIS_GRBBR_CO50200T_*.ZIP", "CO50200t")
+
+
+@pytest.fixture(scope="module")
+def current_raw(raw_buildings) -> list[dict[str, str]]:
+    return [r for r in raw_buildings if "registreringTil" not in r and "virkningTil" not in r]
+
+
+@pytest.fixture(scope="module")
+def all_buildings() -> pd.DataFrame:
+    """Every row of the Bygning extract as the importer reads it."""
+    return bbr.read_buildings(_extract("OIS_GRBBR_CO50200T_*.ZIP"))
+
+
+@pytest.fixture(scope="module")
+def dragor():
+    """Properties and rejected buildings of Dragør (0155) from the importer."""
+    counts: dict = {}
+    notes: list[str] = []
+    sources = ImportSources(
+        bbr=_extract("OIS_GRBBR_CO50200T_*.ZIP"), tanks=_extract("OIS_GRBBR_CO51500T_*.ZIP"),
+        footprints=DAWA / "bygninger.json", addresses=DAWA / "Adresse.ndjson",
+        address_points=DAWA / "Adressepunkt.ndjson", municipality="155",
+    )
+    kept, rejected = build_properties(sources, counts, notes)
+    return kept, rejected, counts, notes
+
+
+@needs_dawa
+def test_latin1_zipped_xml_is_read_with_ascii_field_names(raw_buildings, all_buildings):
+    with zipfile.ZipFile(_extract("OIS_GRBBR_CO50200T_*.ZIP")) as archive:
+        head = archive.read(archive.namelist()[0])[:4000]
+    assert b'encoding="ISO-8859-1"' in head
+    assert "byg026Opførelsesår".encode("iso-8859-1") in head  # Danish letters as Latin-1 bytes
+    table = all_buildings
+    assert len(table) == len(raw_buildings) == 18625
+    assert "byg026Opfoerelsesaar" in table.columns
+    assert "byg024AntalLejlighederMedKoekken" in table.columns
+    assert not any("ø" in c or "å" in c or "æ" in c for c in table.columns)
+    years = collections.Counter(r.get("byg026Opførelsesår") for r in raw_buildings)
+    assert table["byg026Opfoerelsesaar"].value_counts().to_dict() == {
+        k: v for k, v in years.items() if k is not None
+    }
+
+
+@needs_dawa
+def test_bitemporal_history_is_filtered_to_current_rows(raw_buildings, current_raw,
+                                                        all_buildings):
+    table = all_buildings
+    current, duplicates = bbr.latest_current(table)
+    assert len(current) == len(current_raw) == 3164
+    assert duplicates == 0
+    assert set(current["id_lokalId"]) == {r["id_lokalId"] for r in current_raw}
+    # history: the same building id appears in many superseded rows
+    assert len(raw_buildings) - len(current_raw) == int((~bbr.is_current(table)).sum())
+
+
+@needs_dawa
+def test_codes_stay_strings_with_leading_zeros(current_raw, all_buildings):
+    current, _ = bbr.latest_current(all_buildings)
+    current = current[current["kommunekode"] == "0155"]
+    expected = sum(r["kommunekode"] == "0155" for r in current_raw)
+    assert len(current) == expected == 471
+    assert set(current["kommunekode"]) == {"0155"}
+    heating = collections.Counter(
+        r.get("byg056Varmeinstallation") for r in current_raw if r["kommunekode"] == "0155"
+    )
+    got = current["byg056Varmeinstallation"].value_counts(dropna=False).to_dict()
+    assert {(None if pd.isna(k) else k): v for k, v in got.items()} == dict(heating)
+    assert all(isinstance(v, str) for v in current["byg056Varmeinstallation"].dropna())
+
+
+def _heated_area(r: dict[str, str]) -> float:
+    living = float(r.get("byg039BygningensSamledeBoligAreal") or 0)
+    business = float(r.get("byg040BygningensSamledeErhvervsAreal") or 0)
+    return living + business if living + business > 0 else float(
+        r.get("byg038SamletBygningsareal") or 0
+    )
+
+
+@needs_dawa
+def test_dragor_status_and_unheated_buildings_are_rejected_with_counts(dragor, current_raw):
+    kept, rejected, counts, _ = dragor
+    rows = [r for r in current_raw if r["kommunekode"] == "0155"]
+    status = collections.Counter(r["status"] for r in rows)
+    assert counts["rejected"]["status_deleted"] == status["10"] == 37
+    assert counts["rejected"]["status_wrong"] == status["11"] == 4
+    assert counts["rejected"]["status_not_built"] == sum(
+        n for s, n in status.items() if s not in {"6", "10", "11"}
+    )
+    built = [r for r in rows if r["status"] == "6"]
+    unheated = [r for r in built if r.get("byg056Varmeinstallation") in (None, "9")]
+    ancillary = [r for r in unheated if r.get("byg021BygningensAnvendelse") in ANCILLARY]
+    assert counts["rejected"]["ancillary_building"] == len(ancillary) == 186
+    no_area = [r for r in unheated if r.get("byg021BygningensAnvendelse") not in ANCILLARY
+               and _heated_area(r) == 0]
+    assert counts["rejected"]["unheated_no_area"] == len(no_area)
+    assert len(kept) + len(rejected) == len(rows)
+    assert set(rejected.loc[rejected["reason"] == "ancillary_building", "bbr_use_code_original"]) \
+        <= ANCILLARY
+
+
+@needs_dawa
+def test_dragor_heating_distribution_and_areas_match_the_raw_file(dragor, current_raw):
+    kept, _, counts, _ = dragor
+    built = [r for r in current_raw if r["kommunekode"] == "0155" and r["status"] == "6"]
+    heated = [r for r in built if r.get("byg056Varmeinstallation") is not None
+              and not (r["byg056Varmeinstallation"] == "9" and _heated_area(r) == 0)]
+    expected = collections.Counter(r["byg056Varmeinstallation"] for r in heated)
+    assert counts["heating_installation"] == dict(sorted(expected.items()))
+    assert expected["2"] == 138  # a gas-conversion case: mostly own gas boilers
+    assert len(kept) == len(heated) == 194
+    by_id = {r["id_lokalId"]: r for r in heated}
+    area = kept["heated_area_m2"]
+    assert area.to_dict() == pytest.approx({i: _heated_area(by_id[i]) for i in kept.index})
+    gas = sum(1 for r in heated if r["byg056Varmeinstallation"] == "2"
+              and r.get("byg057Opvarmningsmiddel") == "7")
+    assert int(((kept["heating_installation"] == "2") & (kept["heating_fuel"] == "7")).sum()) == gas
+
+
+@needs_dawa
+def test_dragor_footprints_and_addresses_are_joined(dragor, current_raw):
+    kept, _, counts, _ = dragor
+    uuids = {f["properties"]["BBRUUID"].lower()
+             for f in json.loads((DAWA / "bygninger.json").read_text())["features"]}
+    dragor_ids = {r["id_lokalId"] for r in current_raw if r["kommunekode"] == "0155"}
+    assert counts["footprints_joined"] == len(uuids & dragor_ids) == 363
+    on_footprint = kept.index[kept["geometry_source"] == "footprint"]
+    assert set(on_footprint) == set(kept.index) & uuids
+    assert set(kept.geom_type[on_footprint]) <= {"Polygon", "MultiPolygon"}
+    assert not kept.has_z.any()
+    assert kept["address"].notna().all()
+    assert kept["postcode"].eq("2791 Dragør").all()
+
+
+@needs_dawa
+def test_owner_type_defaults_to_private_with_a_warning(dragor):
+    kept, _, counts, notes = dragor
+    assert counts["owner_type_source"] == {"default": len(kept)}
+    assert kept["owner_type"].eq("10").all()
+    assert any("Ejendomsrelation" in n and "--owner-map" in n for n in notes)
+
+
+@needs_dawa
+@pytest.mark.slow
+def test_heating_99_is_resolved_from_the_largest_unit():
+    units = _raw_rows("OIS_GRBBR_CO50500T_*.ZIP", "CO50500t")
+    storeys = _raw_rows("OIS_GRBBR_CO50800T_*.ZIP", "CO50800t")
+
+    def now(rows):
+        return [r for r in rows if "registreringTil" not in r and "virkningTil" not in r]
+
+    mixed = [r for r in now(_raw_rows("OIS_GRBBR_CO50200T_*.ZIP", "CO50200t"))
+             if r.get("byg056Varmeinstallation") == "99"]
+    assert len(mixed) == 1
+    building = mixed[0]["id_lokalId"]
+    storey_ids = {s["id_lokalId"] for s in now(storeys) if s["bygning"] == building}
+    own = [u for u in now(units) if u["etage"] in storey_ids and "enh051Varmeinstallation" in u]
+    largest = max(own, key=lambda u: float(u.get("enh026EnhedensSamledeAreal") or 0))
+    heating = bbr.unit_heating(
+        bbr.read_units(_extract("OIS_GRBBR_CO50500T_*.ZIP")),
+        bbr.read_storeys(_extract("OIS_GRBBR_CO50800T_*.ZIP")),
+    )
+    assert heating.loc[building, "installation"] == largest["enh051Varmeinstallation"] == "2"
+    assert heating.loc[building, "fuel"] == largest.get("enh052Opvarmningsmiddel") == "7"
+
+
+# --- toy OIS extracts written here: hand-computable cases ---------------------------------
+
+def _write_ois(path: Path, tag: str, rows: list[dict[str, str]]) -> Path:
+    body = "".join(
+        f"<{tag}>" + "".join(f"<{k}>{v}</{k}>" for k, v in row.items()) + f"</{tag}>"
+        for row in rows
+    )
+    xml = f'<?xml version="1.0" encoding="ISO-8859-1"?><OIS_UDTRAEK>{body}</OIS_UDTRAEK>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(path.stem + ".XML", xml.encode("iso-8859-1"))
+    return path
+
+
+def _building(uid: str, **fields: str) -> dict[str, str]:
+    row = {"id_lokalId": uid, "kommunekode": "0151", "status": "6",
+           "registreringFra": "2020-01-01T00:00:00Z", "byg021BygningensAnvendelse": "120",
+           "byg026Opførelsesår": "1968", "byg039BygningensSamledeBoligAreal": "140",
+           "byg404Koordinat": "POINT (710000 6180000)", "husnummer": f"h-{uid}",
+           "grund": f"g-{uid}"}
+    row.update(fields)
+    return row
+
+
+def _tank(uid: str, **fields: str) -> dict[str, str]:
+    row = {"id_lokalId": uid, "kommunekode": "0151", "status": "6",
+           "tek020Klassifikation": "1110", "tek072Sløjfningsår": "0"}
+    row.update(fields)
+    return row
+
+
+def test_oil_tank_tells_the_fuel_of_central_heating(tmp_path):
+    bygning = _write_ois(tmp_path / "bygning.zip", "CO50200t", [
+        _building("a", byg056Varmeinstallation="2"),  # tank in use → oil, inferred
+        _building("b", byg056Varmeinstallation="2"),  # tank decommissioned 1995 → unknown
+        _building("c", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="7"),  # gas + tank
+        _building("d", byg056Varmeinstallation="1"),  # district heating, no tank
+    ])
+    tanks = _write_ois(tmp_path / "tek.zip", "CO51500t", [
+        _tank("t1", bygning="a"),
+        _tank("t2", husnummer="h-b", tek072Sløjfningsår="1995"),
+        _tank("t3", grund="g-c"),
+        _tank("t4", bygning="d", registreringTil="2019-01-01T00:00:00Z"),  # history row
+    ])
+    counts: dict = {}
+    kept, _ = build_properties(ImportSources(bbr=bygning, tanks=tanks), counts, [])
+    assert kept.loc["a", "heating_fuel"] == "3"
+    assert bool(kept.loc["a", "is_fuel_inferred"])
+    assert pd.isna(kept.loc["b", "heating_fuel"])
+    assert kept.loc["c", "heating_fuel"] == "7"  # the register's fuel is kept
+    assert not kept.loc[["b", "c", "d"], "is_fuel_inferred"].any()
+    assert kept["has_oil_tank"].to_dict() == {"a": True, "b": False, "c": True, "d": False}
+    assert counts["fuel_inferred_oil"] == 1
+    assert counts["oil_tank_but_other_fuel"] == 1
+    assert counts["active_oil_tanks"] == 2
+
+
+def test_toy_rules_area_use_codes_and_status(tmp_path):
+    bygning = _write_ois(tmp_path / "bygning.zip", "CO50200t", [
+        _building("house", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="7",
+                  byg040BygningensSamledeErhvervsAreal="20"),  # heated 140 + 20
+        _building("shop", byg056Varmeinstallation="1", byg021BygningensAnvendelse="322",
+                  byg039BygningensSamledeBoligAreal="0", byg038SamletBygningsareal="400"),
+        _building("barn", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="3",
+                  byg021BygningensAnvendelse="217"),  # BBR 2.0 code → parent 210
+        _building("garage", byg021BygningensAnvendelse="910",
+                  byg039BygningensSamledeBoligAreal="0"),
+        _building("ruin", byg056Varmeinstallation="2", byg021BygningensAnvendelse="990"),
+        _building("gone", byg056Varmeinstallation="2", status="10"),
+        _building("old", byg056Varmeinstallation="2", byg026Opførelsesår="0"),
+        _building("house", byg056Varmeinstallation="5", registreringTil="2019-05-01T00:00:00Z"),
+    ])
+    counts: dict = {}
+    kept, rejected = build_properties(ImportSources(bbr=bygning), counts, [])
+    assert sorted(kept.index) == ["barn", "house", "shop"]
+    assert kept.loc["house", "heated_area_m2"] == 160.0
+    assert kept.loc["house", "heating_installation"] == "2"  # the history row lost
+    assert kept.loc["shop", "heated_area_m2"] == 400.0
+    assert kept.loc["barn", ["bbr_use_code", "bbr_use_code_original"]].tolist() == ["210", "217"]
+    assert rejected["reason"].to_dict() == {
+        "garage": "ancillary_building", "ruin": "use_not_in_contract",
+        "gone": "status_deleted", "old": "no_year_built",
+    }
+    assert counts["bbr_history_rows"] == 1
+    assert counts["bbr_current_buildings"] == 7
+
+
+def test_contract_use_code_maps_new_codes_to_their_parent():
+    assert contract_use_code(pd.Series(["120", "131", "217", "314", "970", None])).tolist() == [
+        "120", "131", "210", "310", None, None,
+    ]
+
+
+@needs_rest
+def test_rest_json_is_read_and_filtered():
+    records = json.loads(REST.read_text(encoding="utf-8"))
+    table = bbr.read_buildings(REST)
+    assert len(table) == len(records) == 10
+    assert table["byg026Opfoerelsesaar"].tolist() == [str(r["byg026Opførelsesår"]) for r in records]
+    counts: dict = {}
+    kept, _ = build_properties(ImportSources(bbr=REST), counts, [])
+    built = [r for r in records if r["status"] == "6"]
+    heated = [r for r in built if r.get("byg056Varmeinstallation") not in (None, "9")]
+    assert sorted(kept.index) == sorted(r["id_lokalId"] for r in heated)
+    for r in heated:
+        living = r.get("byg039BygningensSamledeBoligAreal", 0)
+        business = r.get("byg040BygningensSamledeErhvervsAreal", 0)
+        expected = living + business or r["byg038SamletBygningsareal"]
+        assert kept.loc[r["id_lokalId"], "heated_area_m2"] == expected
+    assert counts["rejected"]["status_deleted"] == sum(r["status"] == "10" for r in records)
+
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+@needs_rest
+def test_graphql_ascii_names_give_the_same_table(tmp_path):
+    records = json.loads(REST.read_text(encoding="utf-8"))
+    nodes = [{k.translate(_ASCII): v for k, v in r.items()} for r in records]
+    assert "byg026Opfoerelsesaar" in nodes[0]
+    graphql = tmp_path / "graphql.json"
+    graphql.write_text(json.dumps({"data": {"BBR_Bygning": {"nodes": nodes}}}), encoding="utf-8")
+    pd.testing.assert_frame_equal(bbr.read_buildings(graphql), bbr.read_buildings(REST))
+
+
+def test_unreadable_file_names_itself(tmp_path):
+    bad = tmp_path / "broken.xml"
+    bad.write_text("<OIS_UDTRAEK><CO50200t><status>6</CO50200t>", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"broken\.xml"):
+        bbr.read_bbr_table(bad)
+    with pytest.raises(InputDataError, match="0151"):
+        bbr.normalise_municipality("Ballerup")
