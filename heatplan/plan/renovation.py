@@ -104,10 +104,9 @@ def _profitable(table: pd.DataFrame) -> pd.Series:
     payback_ok = (table["investment_dkk"] / saving <= lifetime).fillna(False)
     if flag is None:
         return payback_ok
-    flag = flag.map(
-        lambda v: v if isinstance(v, bool | np.bool_) else
-        {"true": True, "1": True, "false": False, "0": False}.get(str(v).strip().lower())
-    )
+    if not pd.api.types.is_bool_dtype(flag):
+        words = {"true": True, "1": True, "1.0": True, "false": False, "0": False, "0.0": False}
+        flag = flag.astype("string").str.strip().str.lower().map(words)
     return flag.where(flag.notna(), payback_ok).astype(bool)
 
 
