@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -773,3 +774,464 @@ def _previous_choice(problem, opts, previous, by_item) -> dict[str, int] | None:
             return None
         chosen[item] = match[0]
     return chosen
+
+
+# =============================================================================================
+# The whole rollout: economics → schedule → properties, trenches, years, CO2
+# =============================================================================================
+
+
+@dataclass
+class Rollout:
+    """The planned rollout; column meanings in ``docs/architecture.md``."""
+
+    districts: pd.DataFrame
+    """Index ``district_id``: input columns, economics, recommendation, reason, schedule."""
+    properties: pd.DataFrame
+    """Index ``property_id``: input columns plus demand, CO2, recommendation, phase, years."""
+    trenches: pd.DataFrame
+    """Index ``segment_id``: routing columns plus ``is_built``, ``construction_year``,
+    ``phase``."""
+    years: pd.DataFrame
+    """Index ``year``: ``connections``, ``trench_km``, ``cost_dkk``, ``co2_t``,
+    ``co2_avoided_t``."""
+    co2_trajectory: pd.DataFrame
+    """Index ``year``: building-heat CO2 against baseline and target (plan/trajectory.py)."""
+    report: dict[str, Any]
+    """Objectives, gap, times, counts and notes (plain values)."""
+    changes: pd.DataFrame | None = None
+    """Changes against the previous plan (plan/revision.py), when one was given."""
+
+
+def _prepare_properties(properties: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    from heatplan.model.heating import classify_heating, is_convertible
+
+    props = properties.copy()  # never mutate the input
+    if "property_id" in props.columns:
+        props = props.set_index("property_id", drop=True)
+    props.index = props.index.astype(str)
+    props.index.name = "property_id"
+    if "heating_type" not in props.columns:
+        fuel = props["heating_fuel"] if "heating_fuel" in props.columns else None
+        props["heating_type"] = classify_heating(props["heating_installation"], fuel)
+    if "is_to_convert" not in props.columns:
+        props["is_to_convert"] = is_convertible(props["heating_type"])
+    if "heat_demand_mwh_a" not in props.columns:
+        from heatplan.model.demand import estimate_heat_demand
+
+        demand = estimate_heat_demand(props, None, scenario=scenario)
+        props["heat_demand_mwh_a"] = demand["heat_demand_mwh_a"].reindex(props.index)
+    props["district_id"] = props["district_id"].astype(object).where(
+        props["district_id"].notna(), None)
+    return props
+
+
+def _routing_tables(routing: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    def get(name: str) -> Any:
+        return routing.get(name) if isinstance(routing, dict) else getattr(routing, name, None)
+
+    trenches = get("trenches")
+    if trenches is None:
+        trenches = pd.DataFrame(columns=["length_m", "district_id", "is_feeder"])
+    service = get("service_pipes")
+    if service is None:
+        service = pd.DataFrame(columns=["length_m", "cost_dkk"])
+    return trenches, service, get("district_feed")
+
+
+def _previous_tables(previous: Any) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    if previous is None:
+        return None, None
+    if isinstance(previous, dict):
+        return previous.get("properties"), previous.get("districts")
+    return getattr(previous, "properties", None), getattr(previous, "districts", None)
+
+
+def _feeding_item(district: str, fed: pd.Series, items: set) -> str | None:
+    seen = {district}
+    node = fed.get(district)
+    while isinstance(node, str) and node in fed.index and node not in seen:
+        if node in items:
+            return node
+        seen.add(node)
+        node = fed.get(node)
+    return None
+
+
+def build_problem(
+    districts: pd.DataFrame,
+    properties: pd.DataFrame,
+    *,
+    scenario: Scenario,
+    factors: pd.DataFrame,
+    fixed: pd.DataFrame | None = None,
+    curve: np.ndarray | None = None,
+) -> ScheduleProblem:
+    """Return the scheduling instance for districts with works.
+
+    Parameters
+    ----------
+    districts
+        Index ``district_id``; ``recommendation``, ``fed_from``, ``planned_phase``, ``name``,
+        ``works_trench_m``, ``is_transit``, ``works_cost_dkk``, ``n_expected``,
+        ``service_cost_dkk``, ``connection_cost_dkk``.
+    properties
+        Index ``property_id``; ``district_id``, ``is_to_convert``, ``heating_type``,
+        ``heat_demand_mwh_a``, ``connection_status``.
+    scenario
+        Supplies ``phasing.*``, ``uptake.*``, ``general.horizon_end_year``.
+    factors
+        t CO2 per MWh delivered heat, index ``heating_type``, columns years (through the
+        horizon).
+    fixed
+        Output of :func:`heatplan.plan.revision.fixed_districts`, or None.
+    curve
+        Cumulative take-up shares (the scenario's when None).
+    """
+    from heatplan.plan.districts import DISTRICT_HEATING, EXISTING
+    from heatplan.plan.uptake import scenario_curve
+
+    first = int(scenario.value("phasing.first_year"))
+    last = int(scenario.value("phasing.end_year"))
+    if last < first:
+        msg = f"phasing.end_year ({last}) is before phasing.first_year ({first})."
+        raise ScenarioError(msg)
+    horizon = max(int(scenario.value("general.horizon_end_year")), last)
+    years = list(range(first, last + 1))
+    curve = scenario_curve(scenario, horizon - first + 60) if curve is None else curve
+    fixed = fixed if fixed is not None else pd.DataFrame(
+        columns=["fixed_phase", "fixed_start", "fixed_end", "is_done"])
+    done = set(fixed.index[fixed["is_done"].astype(bool)]) if len(fixed) else set()
+
+    status = properties.get("connection_status", pd.Series("", index=properties.index))
+    status = status.astype("string").fillna("").astype(str)
+    open_props = properties[properties["is_to_convert"].astype(bool)
+                            & ~status.isin(["declined", "connected"])]
+    n_open = open_props.groupby("district_id").size().reindex(districts.index, fill_value=0)
+
+    rec = districts["recommendation"]
+    is_dh = rec.isin([DISTRICT_HEATING, EXISTING])
+    has_work = (districts["works_trench_m"] > 0) | (n_open > 0)
+    chosen = districts.index[((is_dh & has_work) | districts["is_transit"].astype(bool))
+                             & ~districts.index.isin(list(done))]
+    item_set = set(chosen)
+    fed = districts["fed_from"] if "fed_from" in districts.columns else pd.Series(
+        dtype=object)
+    items = pd.DataFrame(index=pd.Index(list(chosen), name="district_id"))
+    items["trench_km"] = districts.loc[chosen, "works_trench_m"].astype(float) / 1000.0
+    items["n_to_convert"] = n_open.reindex(chosen).astype(float).where(is_dh[chosen], 0.0)
+    items["mains_cost_dkk"] = districts.loc[chosen, "works_cost_dkk"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_conn = ((districts["service_cost_dkk"] + districts["connection_cost_dkk"])
+                    / districts["n_expected"]).where(districts["n_expected"] > 0, 0.0)
+    items["cost_per_connection_dkk"] = per_conn.reindex(chosen).astype(float)
+    items["duration_years"] = construction_years(
+        items["trench_km"], pace_km_a=float(scenario.value("phasing.district_trench_km_a")),
+        max_years=int(scenario.value("phasing.max_construction_years")))
+    planned = (pd.to_numeric(districts["planned_phase"], errors="coerce")
+               if "planned_phase" in districts.columns
+               else pd.Series(np.nan, index=districts.index))
+    items["planned_phase"] = planned.reindex(chosen).astype("Int64")
+    items["parent"] = [(_feeding_item(d, fed, item_set) if len(fed) else None) for d in chosen]
+    for col in ("fixed_phase", "fixed_start", "fixed_end"):
+        values = fixed[col].reindex(chosen) if len(fixed) else pd.Series(pd.NA, index=chosen)
+        items[col] = pd.to_numeric(values, errors="coerce").astype("Int64")
+    # a fixed item without a known start starts so that its duration fits
+    no_start = items["fixed_end"].notna() & items["fixed_start"].isna()
+    items.loc[no_start, "fixed_start"] = (items.loc[no_start, "fixed_end"]
+                                          - items.loc[no_start, "duration_years"] + 1)
+    fixed_rows = items["fixed_end"].notna()
+    items.loc[fixed_rows, "duration_years"] = (items.loc[fixed_rows, "fixed_end"]
+                                               - items.loc[fixed_rows, "fixed_start"] + 1
+                                               ).astype(int)
+
+    obj_years = list(range(first, horizon + 1))
+    f = factors.reindex(columns=obj_years)
+    diff = (f.reindex(open_props["heating_type"].astype(str).to_numpy()).fillna(0.0).to_numpy()
+            - f.loc["district_heating"].to_numpy()[None, :])
+    avoided = pd.DataFrame(open_props["heat_demand_mwh_a"].astype(float).to_numpy()[:, None]
+                           * diff, index=open_props.index, columns=obj_years)
+    avoided_d = avoided.groupby(open_props["district_id"].to_numpy()).sum()
+    avoided_d = avoided_d.reindex(chosen, fill_value=0.0)
+    avoided_d.loc[~is_dh.reindex(chosen).to_numpy()] = 0.0
+    value = completion_values(avoided_d, years, curve)
+    names = (districts["name"].astype(str).to_dict() if "name" in districts.columns else {})
+    return ScheduleProblem(
+        items=items, years=years,
+        windows=parse_windows(scenario.value("phasing.phase_windows")),
+        capacity=scenario_capacity(scenario, years), value=value, curve=curve, names=names)
+
+
+def _segment_years(trenches: pd.DataFrame, is_built: pd.Series, schedule: pd.DataFrame
+                   ) -> pd.Series:
+    """Spread each district's built segments over its construction years, upstream first."""
+    from heatplan.plan.districts import _segment_parent
+
+    parent = _segment_parent(trenches)
+    depth: dict = {}
+    for seg in trenches.index:
+        chain, node = [], seg
+        while node is not None and node not in depth and node not in chain:
+            chain.append(node)
+            node = parent.get(node)
+        base = depth.get(node, -1) if node is not None else -1
+        for k, c in enumerate(reversed(chain)):
+            depth[c] = base + 1 + k
+    out = pd.Series(pd.NA, index=trenches.index, dtype="Int64", name="construction_year")
+    built = trenches[is_built.reindex(trenches.index, fill_value=False).astype(bool)]
+    for district_id, segs in built.groupby("district_id", sort=True):
+        if district_id not in schedule.index or pd.isna(schedule.at[district_id, "end_year"]):
+            continue
+        end = int(schedule.at[district_id, "end_year"])
+        start = schedule.at[district_id, "start_year"]
+        start = end if pd.isna(start) else int(start)
+        order = sorted(segs.index, key=lambda s: (depth.get(s, 0), str(s)))
+        length = segs.loc[order, "length_m"].astype(float).to_numpy()
+        span = end - start + 1
+        mid = (np.cumsum(length) - length / 2) / max(length.sum(), 1e-9)
+        out.loc[order] = (start + np.minimum((mid * span).astype(int), span - 1)).astype(int)
+    return out
+
+
+def plan_rollout(
+    properties: pd.DataFrame,
+    districts: pd.DataFrame,
+    routing: Any,
+    *,
+    scenario: Scenario,
+    method: Method = "milp",
+    progress: pd.Series | None = None,
+    previous: Any = None,
+    factors: Mapping[bool, pd.DataFrame] | None = None,
+    lang: str = "da",
+) -> Rollout:
+    """Plan the rollout: district economics and recommendation, schedule, take-up, CO2.
+
+    Parameters
+    ----------
+    properties
+        Index (or column) ``property_id``; the contract columns with ``district_id`` filled.
+        ``heating_type``, ``is_to_convert`` and ``heat_demand_mwh_a`` are derived when absent.
+    districts
+        Index ``district_id``; ``name``, ``status``, optional ``planned_phase``, geometry.
+    routing
+        Object (or dict) with ``trenches``, ``service_pipes`` and ``district_feed`` tables
+        (``heatplan.plan.routing.Routing``).
+    scenario
+        Supplies ``economics.*``, ``phasing.*``, ``uptake.*``, ``emissions.*``, ``general.*``.
+    method
+        ``"milp"`` (exact; the heuristic also runs, for the gap) or ``"heuristic"``.
+    progress
+        ``connection_status`` per ``property_id`` (``revision.load_progress``), overriding the
+        layer's column.
+    previous
+        The previous plan (a :class:`Rollout`, or a dict / object with ``properties`` and
+        ``districts`` tables): connected properties keep their years, works under way keep
+        their schedule, ties are broken towards it, and ``changes`` lists what moved.
+    factors
+        CO2 factor tables with (``True``) and without (``False``) carbon capture; from
+        ``heatplan.model.emissions.heat_emission_factors`` when None.
+    lang
+        ``"da"`` or ``"en"`` for reasons and notes.
+
+    Returns
+    -------
+    rollout
+        :class:`Rollout`.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        When no schedule meets the settings; the message says what would be needed (its
+        ``diagnosis`` attribute holds the :class:`Diagnosis`).
+    """
+    from heatplan.plan.districts import (
+        DISTRICT_HEATING,
+        EXISTING,
+        INDIVIDUAL,
+        district_economics,
+        district_works,
+        recommend_districts,
+        transit_note,
+    )
+    from heatplan.plan.revision import apply_progress, compare_plans, fixed_districts
+    from heatplan.plan.trajectory import co2_trajectory
+    from heatplan.plan.uptake import expected_connections, property_years, scenario_curve
+
+    t_start = time.perf_counter()
+    props = apply_progress(_prepare_properties(properties, scenario), progress)
+    dists = districts.copy()  # never mutate the input
+    if "district_id" in dists.columns:
+        dists = dists.set_index("district_id", drop=True)
+    dists.index = dists.index.astype(str)
+    dists.index.name = "district_id"
+    trenches, service, feed = _routing_tables(routing)
+    prev_props, prev_dists = _previous_tables(previous)
+
+    base = int(scenario.value("general.base_year"))
+    first = int(scenario.value("phasing.first_year"))
+    horizon = max(int(scenario.value("general.horizon_end_year")),
+                  int(scenario.value("phasing.end_year")))
+    all_years = list(range(min(base, first), horizon + 1))
+    if factors is None:
+        from heatplan.model.emissions import heat_emission_factors
+
+        factors = {ccs: heat_emission_factors(
+            scenario.with_values(emissions__ccs_enabled=ccs), all_years) for ccs in (True, False)}
+    own = factors[bool(scenario.value("emissions.ccs_enabled"))]
+
+    # --- economics and recommendation --------------------------------------------------------
+    econ = district_economics(props, dists, trenches, service, feed, scenario=scenario,
+                              factors=own, base_year=base)
+    rec = recommend_districts(econ, scenario=scenario, lang=lang)
+    status = props["connection_status"].astype(str)
+    committed = props.loc[props["is_to_convert"].astype(bool) & status.isin(
+        ["connected", "signed_up"]), "district_id"]
+    forced = rec.index.isin(list(set(committed))) & rec["recommendation"].eq(INDIVIDUAL) & ~rec[
+        "status"].eq("individual")
+    if forced.any():
+        rec.loc[forced, "recommendation"] = DISTRICT_HEATING
+        rec.loc[forced, "is_flagged"] = True
+        note = (" Beholdes som fjernvarme: ejendomme er allerede tilsluttet eller tilmeldt."
+                if lang == "da" else
+                " Kept as district heating: properties are already connected or signed up.")
+        rec.loc[forced, "reason"] = rec.loc[forced, "reason"] + note
+    works, is_built = district_works(rec, trenches)
+    rec = rec.join(works)
+    cost = (trenches["cost_dkk"].astype(float) if "cost_dkk" in trenches.columns
+            else pd.Series(np.nan, index=trenches.index))
+    cost = cost.fillna(trenches["length_m"].astype(float)
+                       * float(scenario.value("economics.trench_cost_dkk_per_m")))
+    rec["works_cost_dkk"] = cost[is_built].groupby(trenches.loc[is_built, "district_id"]).sum(
+        ).reindex(rec.index, fill_value=0.0)
+    transit = rec["is_transit"].astype(bool)
+    rec.loc[transit, "reason"] = [r + transit_note(c, lang) for r, c in zip(
+        rec.loc[transit, "reason"], rec.loc[transit, "carries_for"], strict=True)]
+
+    # --- schedule ----------------------------------------------------------------------------
+    fixed = fixed_districts(props, prev_dists, first_year=first)
+    curve = scenario_curve(scenario, horizon - min(base, first) + 60)
+    problem = build_problem(rec, props, scenario=scenario, factors=own, fixed=fixed,
+                            curve=curve)
+    prev_sched = prev_dists[["phase", "end_year"]] if prev_dists is not None else None
+    report: dict[str, Any] = {"method": method, "n_items": len(problem.items),
+                              "n_options": len(options(problem))}
+    heur: Schedule | None = None
+    exact: Schedule | None = None
+    heur_error: InfeasiblePlanError | None = None
+    try:
+        heur = schedule_heuristic(problem, previous=prev_sched)
+    except InfeasiblePlanError as err:
+        heur_error = err
+        if getattr(err, "diagnosis", None) is not None and not err.diagnosis.is_feasible:
+            raise
+    if method == "milp" or heur is None:
+        exact = schedule_milp(
+            problem, time_limit=float(scenario.value("phasing.milp_time_limit_s")),
+            rel_gap=float(scenario.value("phasing.milp_rel_gap")), previous=prev_sched)
+    chosen = exact if method == "milp" and exact is not None else (heur or exact)
+    assert chosen is not None  # one of them succeeded, or an error was raised
+    if heur_error is not None:
+        report["heuristic_failed"] = str(heur_error)
+    report["heuristic_objective_t"] = heur.objective_t if heur else None
+    report["heuristic_time_s"] = heur.time_s if heur else None
+    report["milp_objective_t"] = exact.objective_t if exact else None
+    report["milp_time_s"] = exact.time_s if exact else None
+    report["milp_status"] = exact.status if exact else None
+    report["objective_t"] = chosen.objective_t
+    report["used"] = chosen.method
+    if heur and exact and exact.objective_t > 0:
+        report["gap"] = (exact.objective_t - heur.objective_t) / exact.objective_t
+    else:
+        report["gap"] = None
+
+    sched = chosen.table.reindex(rec.index)
+    if len(fixed):
+        done = fixed[fixed["is_done"]]
+        for col, src in (("phase", "fixed_phase"), ("start_year", "fixed_start"),
+                         ("end_year", "fixed_end")):
+            sched.loc[done.index.intersection(sched.index), col] = done[src]
+    sched = sched.astype("Int64")
+    out_d = dists.join(rec.drop(columns=[c for c in ("name", "status", "planned_phase")
+                                         if c in rec.columns and c in dists.columns]))
+    for col in ("phase", "start_year", "end_year"):
+        out_d[col] = sched[col]
+
+    # --- properties --------------------------------------------------------------------------
+    out_p = props.copy()
+    if prev_props is not None and "connection_year" in prev_props.columns:
+        known = pd.to_numeric(prev_props["connection_year"], errors="coerce")
+        out_p["connection_year"] = known.reindex(out_p.index)
+    fac_base = own[base]
+    out_p["co2_t_a"] = (out_p["heat_demand_mwh_a"].astype(float)
+                        * out_p["heating_type"].map(fac_base).fillna(0.0).astype(float))
+    d_rec = out_p["district_id"].map(rec["recommendation"])
+    conv = out_p["is_to_convert"].astype(bool)
+    out_p["recommendation"] = np.select(
+        [out_p["heating_type"].eq("district_heating"),
+         conv & d_rec.isin([DISTRICT_HEATING, EXISTING]), conv & d_rec.eq(INDIVIDUAL)],
+        ["existing_dh", DISTRICT_HEATING, INDIVIDUAL], default="none")
+    offered = out_p["recommendation"].eq(DISTRICT_HEATING)
+    plan_years = property_years(out_p[offered], sched, scenario=scenario, curve=curve,
+                                min_year=first)
+    for col in plan_years.columns:
+        out_p[col] = plan_years[col].reindex(out_p.index).astype("Int64")
+
+    # --- trenches ----------------------------------------------------------------------------
+    out_t = trenches.copy()
+    out_t["is_built"] = is_built.reindex(out_t.index, fill_value=False).astype(bool)
+    out_t["construction_year"] = _segment_years(trenches, is_built, sched)
+    out_t["phase"] = out_t["district_id"].map(sched["phase"]).astype("Int64").where(
+        out_t["is_built"], pd.NA)
+
+    # --- years -------------------------------------------------------------------------------
+    yrs = list(range(first, horizon + 1))
+    open_mask = offered & ~out_p["connection_status"].isin(["declined", "connected"])
+    n_open = out_p[open_mask].groupby("district_id").size().reindex(rec.index, fill_value=0)
+    conn = expected_connections(n_open, sched["end_year"], yrs, curve)
+    table = pd.DataFrame(index=pd.Index(yrs, name="year"))
+    table["connections"] = conn.sum(axis=0).to_numpy()
+    km = np.zeros(len(yrs))
+    money = np.zeros(len(yrs))
+    per_conn = problem.items["cost_per_connection_dkk"] if len(problem.items) else pd.Series()
+    for d, row in sched.dropna(subset=["end_year"]).iterrows():
+        s = int(row["end_year"]) if pd.isna(row["start_year"]) else int(row["start_year"])
+        e = int(row["end_year"])
+        inside = (np.asarray(yrs) >= s) & (np.asarray(yrs) <= e)
+        span = e - s + 1
+        km += inside * float(rec.at[d, "works_trench_m"]) / 1000.0 / span
+        money += inside * float(rec.at[d, "works_cost_dkk"]) / span
+        money += conn.loc[d].to_numpy() * float(per_conn.get(d, 0.0))
+    table["trench_km"] = km
+    table["cost_dkk"] = money
+
+    # --- CO2 trajectory ----------------------------------------------------------------------
+    traj, notes = co2_trajectory(out_p, sched["end_year"], scenario=scenario, factors=factors,
+                                 years=list(range(base, horizon + 1)), lang=lang)
+    table["co2_t"] = traj["co2_t"].reindex(yrs).to_numpy()
+    table["co2_avoided_t"] = (traj["co2_no_plan_t"] - traj["co2_t"]).reindex(yrs).to_numpy()
+
+    changes = None
+    if prev_props is not None and prev_dists is not None:
+        changes = compare_plans(prev_props, prev_dists, out_p, out_d, lang=lang)
+
+    # --- report ------------------------------------------------------------------------------
+    target = out_p[conv]
+    report.update({
+        "co2_notes": notes,
+        "districts_per_phase": out_d["phase"].value_counts().sort_index().to_dict(),
+        "districts_individual": out_d.index[out_d["recommendation"].eq(INDIVIDUAL)].tolist(),
+        "districts_flagged": out_d.index[out_d["is_flagged"].astype(bool)].tolist(),
+        "properties_to_convert": len(target),
+        "properties_by_phase": target["phase"].value_counts().sort_index().to_dict(),
+        "properties_individual": int(target["recommendation"].eq(INDIVIDUAL).sum()),
+        "dh_works_end_year": (int(out_d["end_year"].max()) if out_d["end_year"].notna().any()
+                              else None),
+        "total_time_s": time.perf_counter() - t_start,
+    })
+    logger.info(
+        "Rollout planned: %d districts scheduled, objective %.0f t CO2 (%s), gap %s",
+        int(sched["end_year"].notna().sum()), chosen.objective_t, chosen.method,
+        "n/a" if report["gap"] is None else f"{report['gap']:.2%}",
+    )
+    return Rollout(out_d, out_p, out_t, table, traj, report, changes)

@@ -129,6 +129,8 @@ def co2_trajectory(
     hp_path = np.clip((yrs - first + 1) / max(hp_year - first + 1, 1), 0.0, 1.0)
     final = float(scenario.value("uptake.final_share"))
 
+    shares: dict[float | None, np.ndarray] = {}
+
     def total(fac: pd.DataFrame, final_share: float | None, plan: bool = True) -> np.ndarray:
         f = fac.reindex(columns=years)
         cur = f.reindex(types.to_numpy()).fillna(0.0).to_numpy()
@@ -136,9 +138,12 @@ def co2_trajectory(
         hp = f.loc["heat_pump"].to_numpy()[None, :]
         if not plan:
             return (demand[:, None] * cur).sum(axis=0)
-        curve = scenario_curve(scenario, len(years) + 60, final_share=final_share)
-        s_dh = _dh_share(properties, district_end, years, curve)
-        s_dh[~convertible & ~connected] = 0.0
+        if final_share not in shares:
+            curve = scenario_curve(scenario, len(years) + 60, final_share=final_share)
+            s = _dh_share(properties, district_end, years, curve)
+            s[~convertible & ~connected] = 0.0
+            shares[final_share] = s
+        s_dh = shares[final_share]
         long_run = final if final_share is None else float(final_share)
         offered = rec.eq(OFFERED).to_numpy()
         never = np.where(offered, 1.0 - long_run, 1.0)[:, None]

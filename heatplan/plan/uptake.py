@@ -118,7 +118,7 @@ def expected_connections(
         valid = ~np.isnan(k) & (k >= 0)
         inside = valid & (k <= len(curve) - 1)  # beyond the curve's end nothing new connects
         ki = np.where(inside, k, 0).astype(int)
-        out[:, j] = np.where(inside, cum[ki + 1] - cum[ki], 0.0)
+        out[:, j] = n.to_numpy() * np.where(inside, cum[ki + 1] - cum[ki], 0.0)
     return pd.DataFrame(out, index=n.index, columns=pd.Index(years, name="year"))
 
 
