@@ -53,7 +53,9 @@ def test_every_layer_is_written_with_its_rows(gpkg):
     assert layers["afviste_labels"] is None
 
 
-@pytest.mark.skipif(OGRINFO is None, reason="GDAL's ogrinfo is not installed (apt-get install gdal-bin)")
+@pytest.mark.skipif(
+    OGRINFO is None, reason="GDAL's ogrinfo is not installed (apt-get install gdal-bin)"
+)
 def test_ogrinfo_lists_every_layer_and_feature_count(gpkg):
     result = subprocess.run(
         [OGRINFO, "-so", "-al", str(gpkg)], capture_output=True, text=True, check=True
