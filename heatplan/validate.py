@@ -134,6 +134,10 @@ class _Work:
         """Id of each row for messages: the id column, else ``row N``."""
         rows = "row " + self.raw["source_row"].astype(str)
         id_col = self.layer.id_column
+        if self.layer.name == "proposals" and {"label_id", "proposal_id"} <= set(self.data):
+            key = self.data["label_id"].astype("string") + "/" + self.data["proposal_id"].astype(
+                "string")
+            return key.where(key.notna(), rows).astype(str)
         if id_col and id_col in self.data:
             ids = self.data[id_col].astype("string")
             return ids.where(ids.notna() & (ids != ""), rows).astype(str)
@@ -167,8 +171,10 @@ class _Work:
             row_ids = tuple(self.ids[mask])
             if values is not None:
                 distinct = tuple(pd.unique(values[mask].astype(str)))
-            examples = ", ".join(row_ids[:_MAX_EXAMPLES]) + (", …" if count > _MAX_EXAMPLES else "")
-            message = f"{message} ({count:,} row{'s' if count != 1 else ''}: {examples})"
+            distinct_ids = list(dict.fromkeys(row_ids))
+            examples = ", ".join(distinct_ids[:_MAX_EXAMPLES]) + (
+                ", …" if len(distinct_ids) > _MAX_EXAMPLES else "")
+            message = f"{message} ({_plural(count, 'row')}: {examples})"
         self.issues.append(
             Issue(severity, self.layer.name, message, fix, self.file, column, row_ids, distinct,
                   count)  # type: ignore[arg-type]
@@ -230,7 +236,8 @@ def _check_columns(work: _Work) -> None:
         have = [str(c) for c in work.data.columns if c != "geometry"]
         work.issue(
             "error",
-            f"Required column(s) {names} missing (the layer has {', '.join(have) or 'no columns'}).",
+            f"Required column(s) {names} missing "
+            f"(the layer has {', '.join(have) or 'no columns'}).",
             f"Add the column(s) {names} (see docs/input-data.md), or rename the matching columns.",
             column=names,
         )
@@ -357,12 +364,22 @@ def _as_text(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return text, repaired
 
 
+def _is_blank(series: pd.Series) -> np.ndarray:
+    """Missing values, and text that is empty or only spaces."""
+    blank = series.isna().to_numpy(bool, copy=True)
+    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+        text = series.astype("string").str.strip()
+        blank |= (text == "").fillna(True).to_numpy(bool)
+    return blank
+
+
 def _check_values(work: _Work) -> None:
     """Types, required values, codes, minimum and uniqueness of every contract column."""
     for column in work.layer.columns:
         if column.name not in work.data:
             continue
         series = work.data[column.name]
+        was_missing = _is_blank(series)
         if column.kind == "str":
             _check_text(work, column, series)
         elif column.kind in ("int", "float"):
@@ -373,7 +390,7 @@ def _check_values(work: _Work) -> None:
             _check_bool(work, column, series)
         values = work.data[column.name]
         if column.required:
-            missing = values.isna().to_numpy()
+            missing = was_missing & values.isna().to_numpy()
             if missing.any() and not (work.fatal and missing.all()):
                 work.reject(missing, f"missing {column.name}")
                 work.issue(
@@ -505,7 +522,7 @@ def _check_codes(work: _Work, column: Column) -> None:
     shown = values.astype(str)
     work.reject(unknown, f"unknown {column.name} '" + shown + "'")
     work.issue(
-        "warning", f"Unknown {column.name} code(s) {_examples(shown[unknown])}; these rows were "
+        "warning", f"Unknown {column.name} {_examples(shown[unknown])}; these rows were "
         "rejected.", f"Use one of the allowed codes: {', '.join(column.codes)} "
         "(meanings in docs/input-data.md).", mask=unknown, column=column.name, values=shown,
     )
@@ -523,7 +540,8 @@ def _check_minimum(work: _Work, column: Column) -> None:
     shown = values.map(lambda v: f"{v:g}")
     work.reject(low, f"{column.name} = " + shown + f" (must be {sign} {limit_text})")
     work.issue(
-        "warning", f"{column.name} must be {sign} {limit_text}{' ' + column.unit if column.unit else ''}"
+        "warning",
+        f"{column.name} must be {sign} {limit_text}{' ' + column.unit if column.unit else ''}"
         f"; rows with {_examples(shown[low])} were rejected.",
         f"Correct {column.name} ({column.meaning}).", mask=low, column=column.name, values=shown,
     )
@@ -541,12 +559,18 @@ def _check_unique(work: _Work, columns: list[str]) -> None:
     together = rows[dup].groupby(joined[dup]).agg(", ".join)
     reason = f"duplicate {label} '" + joined + "' (rows " + joined.map(together) + ")"
     work.reject(dup, reason)
+    shown = ", ".join(f"'{k}' (rows {r})" for k, r in together.head(_MAX_EXAMPLES).items())
+    more = f" and {len(together) - _MAX_EXAMPLES} more" if len(together) > _MAX_EXAMPLES else ""
     work.issue(
-        "warning", f"Duplicate {label}: {_examples(joined[dup])}; all rows sharing a value were "
+        "warning", f"Duplicate {label}: {shown}{more}; all rows sharing a value were "
         "rejected, since heatplan cannot tell which is right.",
         f"Keep one row per {label}, or give each row its own {label}.", mask=dup,
         column=label, values=joined,
     )
+
+
+def _plural(count: int, noun: str, plural: str = "") -> str:
+    return f"{count:,} {noun if count == 1 else (plural or noun + 's')}"
 
 
 def _examples(values: pd.Series) -> str:
@@ -593,12 +617,13 @@ def _check_districts(props: _Work, districts: _Work) -> None:
     )
     if districts.fatal or not known_valid:
         return
-    todo = ~has_id & (props.reasons == "").to_numpy() & ~props.data.geometry.is_empty.to_numpy()
-    todo &= props.data.geometry.notna().to_numpy()
+    geoms = np.asarray(props.data.geometry.array, dtype=object)
+    todo = ~has_id & (props.reasons == "").to_numpy() & ~shapely.is_missing(geoms)
+    todo &= ~shapely.is_empty(geoms)
     if not todo.any():
         return
     valid_districts = districts.data[_valid_mask(districts)].sort_values("district_id")
-    points = shapely.point_on_surface(np.asarray(props.data.geometry.array, dtype=object)[todo])
+    points = shapely.point_on_surface(geoms[todo])
     tree = shapely.STRtree(np.asarray(valid_districts.geometry.array, dtype=object))
     point_idx, district_idx = tree.query(points, predicate="intersects")
     hits = pd.DataFrame({"point": point_idx, "district": district_idx}).sort_values(
@@ -622,8 +647,8 @@ def _check_districts(props: _Work, districts: _Work) -> None:
     outside[rows[pd.isna(assigned)]] = True
     if len(found):
         props.issue(
-            "info", f"{len(found):,} properties without district_id were assigned the district "
-            "they lie in (polygons by a point inside them).",
+            "info", f"{_plural(len(found), 'property', 'properties')} without district_id: "
+            "assigned the district they lie in (polygons by a point inside them).",
         )
     if overlaps.any():
         in_two = np.zeros(len(props.data), dtype=bool)
@@ -664,7 +689,9 @@ def _check_reference(
     )
     child.reject(unknown, reason)
     n_rejected = int((unknown & was_rejected).sum())
-    detail = f" ({n_rejected:,} of them refer to rejected {parent.layer.name})" if n_rejected else ""
+    detail = (
+        f" ({n_rejected:,} of them refer to rejected {parent.layer.name})" if n_rejected else ""
+    )
     child.issue(
         "warning", f"{column} not among the valid {parent.layer.name}: "
         f"{_examples(shown[unknown])}{detail}; these rows were rejected.",
@@ -688,27 +715,19 @@ def _check_label_dates(labels: _Work, scenario: Scenario) -> None:
             "Check the label's dates in the energy-label register.", mask=reversed_,
             column="valid_to",
         )
-    future = (start > reference).fillna(False).to_numpy(bool)
-    if future.any():
-        labels.reject(future, f"valid_from after the reference date {reference.date()}")
-        labels.issue(
-            "warning", f"Labels valid from a date after the reference date {reference.date()} "
-            "were rejected.", "Check valid_from, or set labels.reference_date in the scenario.",
-            mask=future, column="valid_from",
-        )
     filled = end.isna() & start.notna()
     if filled.any():
         labels.data["valid_to"] = end.where(~filled, start + pd.DateOffset(years=years))
         labels.issue(
-            "info", f"{int(filled.sum()):,} labels without valid_to were given valid_from + "
-            f"{years} years.",
+            "info", f"{_plural(int(filled.sum()), 'label')} without valid_to: set to "
+            f"valid_from + {years} years.",
         )
     expired = (labels.data["valid_to"] < reference).fillna(False)
     labels.data["is_expired"] = expired.astype(bool)
     n_expired = int((expired & (labels.reasons == "")).sum())
     if n_expired:
         labels.issue(
-            "info", f"{n_expired:,} labels expired before {reference.date()}; they are still "
+            "info", f"{_plural(n_expired, 'label')} expired before {reference.date()}; still "
             "used as evidence and flagged is_expired.",
         )
 
@@ -767,7 +786,8 @@ def validate_dataset(raw: RawDataset, *, scenario: Scenario | None = None) -> Va
     _check_reference(works["proposals"], works["labels"], "label_id", "label_id", "label")
     for name, work in works.items():
         layer = work.layer
-        if work.present and layer.required and len(work.data) and not _valid_mask(work).any():
+        if (work.present and layer.required and len(work.data) and not work.fatal
+                and not _valid_mask(work).any()):
             work.issue(
                 "error", f"No valid rows in '{name}': every row was rejected.",
                 "Correct the rejected rows (see the reasons listed above and the rejected file).",

@@ -19,7 +19,8 @@ Use it like this::
         toy_tables["properties"].loc[0, "heated_area_m2"] = 0   # break something
         data_dir = write_toy_dataset(toy_tables, tmp_path, fmt="shp")
 
-Functions: ``make_toy_tables()`` and ``write_dataset(tables, folder, fmt=...)``.
+Functions: ``make_toy_tables()``, ``write_dataset(tables, folder, fmt=...)`` and
+``make_raw_dataset(tables)`` (the tables as read, without files: fast validation tests).
 Fixtures: ``toy_tables`` (a fresh dict of tables per test; change it freely),
 ``write_toy_dataset`` (``write_dataset`` below), ``toy_data_dir`` (the toy written as a
 GeoPackage folder) and ``toy_dataset`` (it loaded and validated: a
@@ -28,6 +29,8 @@ GeoPackage folder) and ``toy_dataset`` (it loaded and validated: a
 
 from __future__ import annotations
 
+import io
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -138,7 +141,9 @@ def write_dataset(
     """Write ``tables`` as a dataset folder and return it.
 
     ``fmt="gpkg"`` writes one ``gis_data/toy.gpkg`` with a layer per GIS table; ``"shp"``,
-    ``"geojson"`` or ``"fgb"`` one file per layer (``gis_data/properties.shp`` ...). Label tables
+    ``"geojson"`` or ``"fgb"`` one file per layer (``gis_data/properties.shp`` ...). A
+    Shapefile holds one geometry type, so mixed point/polygon properties are written there as
+    points inside the polygons. Label tables
     go to ``energy_labels/<name>.csv`` (UTF-8, commas). A table set to ``None`` is left out.
     """
     gis_dir = data_dir / "gis_data"
@@ -153,10 +158,41 @@ def write_dataset(
                 table.to_file(gis_dir / "toy.gpkg", layer=name, driver="GPKG", engine="pyogrio")
             else:
                 driver = {"shp": "ESRI Shapefile", "geojson": "GeoJSON", "fgb": "FlatGeobuf"}[fmt]
-                table.to_file(gis_dir / f"{name}.{fmt}", driver=driver, engine="pyogrio")
+                if fmt == "shp" and table.geom_type.nunique() > 1:
+                    # a Shapefile holds one geometry type: footprints become points inside them
+                    table = table.set_geometry(table.representative_point())
+                with warnings.catch_warnings():  # Shapefile field names are cut to 10 chars
+                    warnings.simplefilter("ignore", UserWarning)
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    table.to_file(gis_dir / f"{name}.{fmt}", driver=driver, engine="pyogrio")
         else:
             table.to_csv(labels_dir / f"{name}.csv", index=False)
     return data_dir
+
+
+def make_raw_dataset(tables: dict[str, pd.DataFrame | None]):
+    """Return ``tables`` as :func:`heatplan.io.layers.read_dataset` would, without any file.
+
+    GIS tables are taken as they are (named as layers of ``gis_data/toy.gpkg``); label tables
+    become text, as a CSV file is read. Much faster than writing and reading files.
+    """
+    from heatplan.io.layers import LayerSource, RawDataset
+
+    raw: dict[str, pd.DataFrame | None] = {}
+    sources = {}
+    for name, table in tables.items():
+        if table is None:
+            raw[name] = None
+            continue
+        if isinstance(table, gpd.GeoDataFrame):
+            raw[name] = table.copy()
+            sources[name] = LayerSource(Path("gis_data/toy.gpkg"), name)
+        else:
+            text = table.to_csv(index=False)
+            raw[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                    na_values=[""])
+            sources[name] = LayerSource(Path(f"energy_labels/{name}.csv"))
+    return RawDataset(raw, sources, data_dir=None)
 
 
 @pytest.fixture

@@ -64,7 +64,14 @@ class Issue:
     """Rows affected (0 for layer-level problems)."""
 
     def __str__(self) -> str:
-        where = f"{self.file}, layer {self.layer}" if self.file else f"layer {self.layer}"
+        if not self.file:
+            where = f"layer {self.layer}"
+        elif self.file.endswith(f", layer {self.layer}"):
+            where = self.file
+        elif ", layer " in self.file:
+            where = f"{self.file} (used as {self.layer})"
+        else:
+            where = f"{self.file}, layer {self.layer}"
         if self.column:
             where += f", column {self.column}"
         text = f"{self.severity.upper()}: {where}: {self.message}"
@@ -196,7 +203,7 @@ def find_sources(
             f"a layer '{layer.name}' in {', '.join(p.name for p in packages)} or a file "
             f"{layer.name}.gpkg/.shp/.geojson/.fgb in {folder}"
             if layer in GIS_LAYERS and packages
-            else f"{folder / layer.name}.{'csv' if layer in LABEL_TABLES else 'gpkg/.shp/.geojson/.fgb'}"
+            else f"{folder / layer.name}.{'csv' if layer in LABEL_TABLES else 'gpkg/.shp/…'}"
         )
         option = "--" + layer.name.replace("_", "-")
         if layer.required:

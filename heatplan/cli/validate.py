@@ -1,0 +1,109 @@
+"""``heatplan validate``: check a dataset folder against the input contract."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from heatplan.cli.options import handle_errors, scenario_option
+
+LAYER_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("properties", "GIS layer"),
+    ("districts", "GIS layer"),
+    ("streets", "GIS layer"),
+    ("dh_network", "GIS layer"),
+    ("heat_sources", "GIS layer"),
+    ("labels", "CSV file"),
+    ("proposals", "CSV file"),
+)
+
+
+def _check_layer_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Usage error (exit 2) when the file part of ``PATH[:LAYER]`` does not exist."""
+    if value is None:
+        return None
+    from heatplan.io.layers import parse_layer_path
+
+    source = parse_layer_path(value)
+    if not source.path.exists():
+        msg = f"file {source.path} does not exist."
+        raise click.BadParameter(msg, ctx=ctx, param=param)
+    return value
+
+
+def _layer_options(func):
+    for name, kind in reversed(LAYER_OPTIONS):
+        flag = "--" + name.replace("_", "-")
+        meta = "PATH[:LAYER]" if kind == "GIS layer" else "PATH"
+        func = click.option(
+            flag, name, metavar=meta, callback=_check_layer_path,
+            help=f"Read {name} from this {kind} instead of the data folder.",
+        )(func)
+    return func
+
+
+@click.command("validate")
+@click.argument(
+    "data_dir", required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@_layer_options
+@click.option(
+    "--rejected", "rejected_path", type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("maps") / "rejected.gpkg", show_default=True,
+    help="GeoPackage the rejected rows and the issues are written to (replaced on each run).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print counts and issues as JSON.")
+@scenario_option
+@handle_errors
+def command(
+    data_dir: Path | None,
+    rejected_path: Path,
+    as_json: bool,
+    scenario_paths: tuple[Path, ...],
+    **layers: str | None,
+) -> None:
+    """Check a dataset folder against the input data contract and report every problem.
+
+    DATA_DIR holds gis_data/ (a GeoPackage with layers properties, districts, streets,
+    dh_network, heat_sources, or one file per layer) and energy_labels/ (labels.csv,
+    proposals.csv); the bundled sample when omitted. Prints rows read, valid, repaired and
+    rejected per layer and the problems found, and writes the rejected rows with their reason
+    to --rejected. Exits 1 when an error stops planning (a missing file, layer or column, a
+    layer without CRS, no valid properties); rejected rows alone are warnings (exit 0).
+    """
+    from heatplan.config import load_scenario
+    from heatplan.validate import issues_table, load_dataset, write_rejected
+
+    logging.getLogger("pyogrio").setLevel(logging.WARNING)  # no "Created N records" lines
+
+    layer_paths = {name: path for name, path in layers.items() if path}
+    scenario = load_scenario(*scenario_paths)
+    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=False)
+    written = write_rejected(result, rejected_path)
+    if as_json:
+        payload = {
+            "counts": result.counts.reset_index().to_dict(orient="records"),
+            "issues": issues_table(result.issues).to_dict(orient="records"),
+            "rejected_file": str(written),
+            "has_errors": result.has_errors,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.report())
+        n_rejected = int(result.counts["rejected"].sum())
+        click.echo("")
+        click.echo(
+            f"{n_rejected:,} rejected row(s) and {len(result.issues)} issue(s) written to "
+            f"{written} (open it in QGIS)."
+        )
+    if result.has_errors:
+        n = len(result.errors)
+        msg = f"{n} error(s) stop planning; fix them (see above) and run heatplan validate again."
+        raise click.ClickException(msg)
+    if not as_json:
+        click.echo("The data can be planned on" + (
+            "; rejected rows are left out." if result.counts["rejected"].sum() else "."))
