@@ -327,8 +327,8 @@ def recommend_districts(
     districts
         A copy with ``density_class``, ``passes_density`` and ``is_cheaper_than_heat_pumps``
         (bool), ``economic_recommendation``, ``recommendation`` (``district_heating``,
-        ``individual_heat_pump``, ``existing_dh``), ``is_flagged`` (the plan keeps a decision
-        the economics do not support) and ``reason`` (text).
+        ``individual_heat_pump``, ``existing_dh``), ``is_flagged`` (a council candidate area
+        the economics do not support, whether kept or switched) and ``reason`` (text).
     """
     if lang not in ("da", "en"):
         msg = f"lang must be 'da' or 'en', not {lang!r}."
@@ -413,6 +413,11 @@ def _reason(row: pd.Series, density: float, threshold: float, switch: bool, lang
                 f"District heating (candidate area decided by the council) – but the economics "
                 f"point to individual heat pumps: {why}. The district stays in the plan and is "
                 f"flagged for review.")
+    if status == "candidate_dh":
+        return (f"Individuel varmeforsyning (varmepumpe) – skiftet fra kandidatområde for "
+                f"fjernvarme, da økonomien peger på varmepumper: {why}." if da else
+                f"Individual heat pumps – switched from a district-heating candidate area, as "
+                f"the economics point to heat pumps: {why}.")
     return (f"Individuel varmeforsyning (varmepumpe): {why}." if da else
             f"Individual heat pumps: {why}.")
 

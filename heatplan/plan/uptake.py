@@ -170,10 +170,11 @@ def property_connection_years(
 
     Notes
     -----
-    Within each district the first ``round(n × curve[0])`` properties in connection order get
-    the end year, the next ``round(n × curve[1]) - round(n × curve[0])`` the year after, and so
-    on, so the counts follow the expected values to within rounding. ``signed_up`` properties
-    connect in the end year (or the first year allowed by the curve); ``declined`` never.
+    Within each district the first ``round(n × curve[0])`` (half up) properties in
+    connection order get the end year, the next ``round(n × curve[1]) - round(n × curve[0])``
+    the year after, and so on, so the counts follow the expected values to within rounding.
+    ``signed_up`` properties connect in the end year (or the first year allowed by the
+    curve); ``declined`` never.
     """
     result = pd.Series(pd.NA, index=properties.index, dtype="Int64", name="connection_year")
     if properties.empty:
@@ -189,7 +190,7 @@ def property_connection_years(
             continue
         ordered = _connection_order(group).index
         n = len(properties[properties["district_id"] == district_id])  # declined count in n
-        counts = np.round(n * cum).astype(int)
+        counts = np.floor(n * cum + 0.5 + 1e-9).astype(int)  # half up, not to even
         counts = np.maximum.accumulate(np.minimum(counts, len(ordered)))
         years = np.full(len(ordered), -1, dtype=int)
         start = 0
