@@ -96,3 +96,14 @@ def test_heating_type_and_demand_are_derived_when_absent():
     co2 = property_emissions(props, scenario=SCENARIO, years=[2030])
     # 130 m² × 115 kWh/m² = 14.95 MWh × 0.22667 = 3.3887 t
     assert co2.loc["x", 2030] == pytest.approx(14.95 * 0.204 / 0.9)
+
+
+def test_impossible_scenario_values_are_clear_errors():
+    from heatplan.errors import ScenarioError
+
+    bad = SCENARIO.with_values(emissions__efficiency__natural_gas=0)
+    with pytest.raises(ScenarioError, match=r"emissions\.efficiency\.natural_gas is 0; it must"):
+        heat_emission_factors(bad, [2030])
+    bad = CCS.with_values(emissions__ccs_capture_share=85)
+    with pytest.raises(ScenarioError, match=r"ccs_capture_share is 85; .* ≤ 1"):
+        heat_emission_factors(bad, [2030])

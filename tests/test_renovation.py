@@ -9,6 +9,8 @@ BR18 Tabel 8, interpolated: 2026 0.0845, 2027 0.0812, 2028 0.0779, 2029 0.0746, 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -208,3 +210,52 @@ def test_inputs_are_not_mutated():
     pd.testing.assert_frame_equal(props, _properties())
     pd.testing.assert_frame_equal(labels, LABELS)
     pd.testing.assert_frame_equal(proposals, PROPOSALS)
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "gis_data" / "sample.gpkg"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the bundled sample gis_data/sample.gpkg is absent")
+def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
+    from heatplan.model.demand import estimate_heat_demand
+    from heatplan.model.emissions import property_emissions
+    from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.validate import load_dataset
+
+    ds = load_dataset(SAMPLE.parents[1], scenario=SCENARIO).dataset
+    ranking = rank_renovations(ds.properties, ds.labels, ds.proposals, scenario=SCENARIO)
+    owners = ds.properties["owner_type"].astype(str)
+    # every municipal building is ranked once, ranks 1..n
+    assert len(ranking) == int((owners == "50").sum()) > 100
+    assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
+    assert ranking["co2_saved_t_horizon"].is_monotonic_decreasing
+    # the client's figure: about 60 % of the municipal buildings at label D or worse
+    labelled = ranking["label_class"].notna()
+    poor = ranking.loc[labelled, "label_class"].astype(str).isin(["D", "E", "F", "G"]).mean()
+    assert 0.5 <= poor <= 0.7
+    assert ranking["explanation"].str.len().gt(40).all()
+
+    # properties to convert: ≈ 7,300 × ~18 MWh × ~0.23 t/MWh ≈ 30 kt CO2 in the base year
+    props = ds.properties.copy()
+    props["heating_type"] = classify_heating(props["heating_installation"],
+                                             props.get("heating_fuel"))
+    demand = estimate_heat_demand(props, ds.labels, scenario=SCENARIO)
+    props["heat_demand_mwh_a"] = demand["heat_demand_mwh_a"]
+    convert = is_convertible(props["heating_type"])
+    co2 = property_emissions(props[convert], scenario=SCENARIO, years=[2024])[2024].sum()
+    assert 7_300 <= int(convert.sum()) <= 8_000
+    assert 20_000 <= co2 <= 45_000
+
+
+def test_co2_by_year_sums_to_the_horizon_total():
+    from heatplan.plan.renovation import renovation_co2_by_year
+
+    r = rank_renovations(_properties(), LABELS, PROPOSALS, scenario=SCENARIO,
+                         dh_from_year=pd.Series({"school": 2027}))
+    by_year = renovation_co2_by_year(r, scenario=SCENARIO)
+    assert list(by_year.columns) == list(range(2026, 2046))
+    pd.testing.assert_series_equal(by_year.sum(axis=1), r["co2_saved_t_horizon"],
+                                   check_names=False)
+    # school: 2026 on gas 50 × 0.226667 = 11.333 t; 2027 on DH 50 × 0.0812 = 4.06 t
+    assert by_year.loc["school", 2026] == pytest.approx(50 * GAS)
+    assert by_year.loc["school", 2027] == pytest.approx(4.06)

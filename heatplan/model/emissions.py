@@ -19,11 +19,28 @@ import numpy as np
 import pandas as pd
 
 from heatplan.config import Scenario
+from heatplan.errors import ScenarioError
 from heatplan.model.heating import HEATING_TYPES, classify_heating
 
 logger = logging.getLogger(__name__)
 
 _FUEL_TYPES = ("natural_gas", "oil", "solid_fuel", "other")
+
+
+def _number(scenario: Scenario, key: str, *, low: float, high: float | None = None,
+            low_open: bool = False) -> float:
+    """Return the scenario value ``key`` as a float, checked to lie in its allowed range."""
+    value = scenario.value(key)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    too_low = number <= low if low_open else number < low
+    if not np.isfinite(number) or too_low or (high is not None and number > high):
+        bound = f"{'>' if low_open else '≥'} {low:g}" + (f" and ≤ {high:g}" if high else "")
+        msg = f"Scenario parameter {key} is {value!r}; it must be a number {bound}."
+        raise ScenarioError(msg)
+    return number
 
 
 def district_heating_factor(scenario: Scenario, years: Iterable[int]) -> np.ndarray:
@@ -32,8 +49,8 @@ def district_heating_factor(scenario: Scenario, years: Iterable[int]) -> np.ndar
     factor = scenario.by_year("emissions.district_heating_kg_per_kwh", years)
     if bool(scenario.value("emissions.ccs_enabled")):
         start = int(scenario.value("emissions.ccs_start_year"))
-        kept = 1.0 - float(scenario.value("emissions.ccs_capture_share")) * float(
-            scenario.value("emissions.ccs_covered_share")
+        kept = 1.0 - _number(scenario, "emissions.ccs_capture_share", low=0, high=1) * _number(
+            scenario, "emissions.ccs_covered_share", low=0, high=1
         )
         factor = np.where(years >= start, factor * kept, factor)
     return factor
@@ -63,18 +80,22 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
     """
     years = [int(y) for y in years]
     n = len(years)
-    eff = scenario.section("emissions.efficiency")
+    eff = {
+        name: _number(scenario, f"emissions.efficiency.{name}", low=0, low_open=True)
+        for name in scenario.section("emissions.efficiency")
+    }
     electricity = scenario.by_year("emissions.electricity_kg_per_kwh", years)
+    scop = _number(scenario, "emissions.heat_pump_scop", low=0, low_open=True)
     rows: dict[str, np.ndarray] = {
         "district_heating": district_heating_factor(scenario, years)
-        / float(eff.get("district_heating", 1.0)),
-        "heat_pump": electricity / float(scenario.value("emissions.heat_pump_scop")),
-        "electric": electricity / float(eff.get("electric", 1.0)),
+        / eff.get("district_heating", 1.0),
+        "heat_pump": electricity / scop,
+        "electric": electricity / eff.get("electric", 1.0),
         "none": np.zeros(n),
     }
     for fuel in _FUEL_TYPES:
         factor = scenario.by_year(f"emissions.{fuel}_kg_per_kwh", years)
-        rows[fuel] = factor / float(eff[fuel])
+        rows[fuel] = factor / eff[fuel]
     table = pd.DataFrame(
         [rows[t] for t in HEATING_TYPES], index=pd.Index(list(HEATING_TYPES), name="heating_type"),
         columns=pd.Index(years, name="year"),

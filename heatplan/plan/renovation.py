@@ -153,18 +153,19 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
         kind = ("rentable " if row["proposal_set"] == "profitable" else "") if da else (
             "profitable " if row["proposal_set"] == "profitable" else "")
         n = int(row["n_proposals"])
-        basis = (f"{n} {kind}forslag på energimærke {label}" if da
-                 else f"{n} {kind}proposal{'s' if n != 1 else ''} of label {label}")
+        basis = (f"med {n} {kind}forslag på energimærke {label}" if da
+                 else f"with {n} {kind}proposal{'s' if n != 1 else ''} of label {label}")
     elif row["heat_saved_mwh_a"] <= 0:
-        basis = (f"allerede mærke {row['target_class']} eller bedre" if da
-                 else f"already label {row['target_class']} or better")
+        basis = (f"(allerede mærke {row['target_class']} eller bedre)" if da
+                 else f"(already label {row['target_class']} or better)")
     elif pd.isna(label):
-        basis = (f"skridt til mærke {row['target_class']} (intet energimærke; antaget "
+        basis = (f"ved et løft til mærke {row['target_class']} (intet energimærke; antaget "
                  f"{row['assumed_class']})" if da else
-                 f"step to label {row['target_class']} (no label; assumed {row['assumed_class']})")
+                 f"by a step to label {row['target_class']} (no label; assumed "
+                 f"{row['assumed_class']})")
     else:
-        basis = (f"skridt fra mærke {label} til {row['target_class']}" if da
-                 else f"step from label {label} to {row['target_class']}")
+        basis = (f"ved et løft fra mærke {label} til {row['target_class']}" if da
+                 else f"by a step from label {label} to {row['target_class']}")
     switch = row["dh_from_year"]
     if row["heating_type"] == "district_heating" or (pd.notna(switch) and switch <= first):
         supply = ("fjernvarme hele perioden, lav CO2 pr. sparet MWh" if da
@@ -184,10 +185,10 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
     cost = _number(row["cost_per_t_dkk"], lang)
     text = (
         f"{tonnes} t CO2 sparet {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t i "
-        f"{target_year}): {mwh} MWh/år mindre varme med {basis}; {supply}; {cost} kr./t"
+        f"{target_year}): {mwh} MWh/år mindre varme {basis}; {supply}; {cost} kr./t"
         if da else
         f"{tonnes} t CO2 saved {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t in "
-        f"{target_year}): {mwh} MWh/yr less heat with {basis}; {supply}; DKK {cost}/t"
+        f"{target_year}): {mwh} MWh/yr less heat {basis}; {supply}; DKK {cost}/t"
     )
     if row["renew_label_first"]:
         text = f"{RENEW_LABEL_TEXT[lang]}: " + text
@@ -376,4 +377,36 @@ def rank_renovations(
     return out
 
 
-__all__ = ["LIMITED_CLASSES", "RENEW_LABEL_TEXT", "rank_renovations"]
+def renovation_co2_by_year(
+    ranking: pd.DataFrame, *, scenario: Scenario, years: list[int] | range | None = None
+) -> pd.DataFrame:
+    """Return the CO2 each ranked building's renovation saves in each year, t.
+
+    Parameters
+    ----------
+    ranking
+        The result of :func:`rank_renovations` (``heating_type``, ``heat_saved_mwh_a``,
+        ``dh_from_year``).
+    scenario
+        The scenario the ranking was made with.
+    years
+        Years wanted; ``renovation.first_saving_year`` … ``general.horizon_end_year`` if None.
+
+    Returns
+    -------
+    co2
+        Index ``property_id`` (ranking order), one column per year, t CO2 saved; summing the
+        default years gives ``co2_saved_t_horizon``.
+    """
+    if years is None:
+        years = range(int(scenario.value("renovation.first_saving_year")),
+                      int(scenario.value("general.horizon_end_year")) + 1)
+    table = pd.DataFrame({
+        "heating_type": ranking["heating_type"],
+        "heat_demand_mwh_a": ranking["heat_saved_mwh_a"].astype(float),
+    })
+    return property_emissions(table, scenario=scenario, years=years,
+                              dh_from_year=ranking["dh_from_year"].astype("Float64"))
+
+
+__all__ = ["LIMITED_CLASSES", "RENEW_LABEL_TEXT", "rank_renovations", "renovation_co2_by_year"]
