@@ -111,7 +111,8 @@ def test_text_in_numeric_column_rejects_the_row(toy_tables, write_toy_dataset, t
     props.loc[1, "heated_area_m2"] = "ukendt"
     result = run(toy_tables, tmp_path, write_toy_dataset, on_disk=True)
     found = issue(result, r"layer properties, column heated_area_m2: Text in the numeric column "
-                          r"heated_area_m2: 'ukendt'.*P2.*Fix: Write heated_area_m2 as a plain number")
+                          r"heated_area_m2: 'ukendt'.*P2.*"
+                          r"Fix: Write heated_area_m2 as a plain number")
     assert found.row_ids == ("P2",)
     assert reasons(result, "properties") == {"P2": "heated_area_m2 is not a number: 'ukendt'"}
     assert result.dataset.properties.loc["P1", "heated_area_m2"] == 140.0
@@ -188,7 +189,9 @@ def test_duplicate_property_id_rejects_all_duplicates(toy_tables, write_toy_data
     toy_tables["properties"].loc[2, "property_id"] = "P1"
     result = run(toy_tables, tmp_path, write_toy_dataset)
     assert result.rejected["properties"]["source_row"].tolist() == [1, 3]
-    assert set(result.rejected["properties"]["reason"]) == {"duplicate property_id 'P1' (rows 1, 3)"}
+    assert set(result.rejected["properties"]["reason"]) == {
+        "duplicate property_id 'P1' (rows 1, 3)"
+    }
     issue(result, r"layer properties, column property_id: Duplicate property_id: 'P1' "
                   r"\(rows 1, 3\).*Fix: Keep one row per property_id")
     # the label of P1 can no longer be placed: rejected, saying why
