@@ -729,6 +729,22 @@ def _check_column_names(frame: pd.DataFrame, layer: str) -> None:
         raise InputDataError(msg)
 
 
+def output_paths(out_dir: Path | str, *, name: str = "imported") -> dict[str, Path]:
+    """The files :func:`write_dataset` writes into ``out_dir``."""
+    out_dir = Path(out_dir)
+    return {
+        "dataset": out_dir / "gis_data" / f"{name}.gpkg",
+        "rejected": out_dir / "import_rejected.gpkg",
+        "report": out_dir / "import_report.json",
+    }
+
+
+def check_outputs(out_dir: Path | str, *, name: str = "imported", overwrite: bool = False) -> None:
+    """Raise :class:`OutputExistsError` before any work if an output exists (no ``overwrite``)."""
+    for path in output_paths(out_dir, name=name).values():
+        check_writable(path, overwrite=overwrite)
+
+
 def write_dataset(
     result: ImportResult, out_dir: Path | str, *, name: str = "imported", overwrite: bool = False
 ) -> dict[str, Path]:
@@ -742,14 +758,8 @@ def write_dataset(
     OutputExistsError
         If a file exists and ``overwrite`` is false.
     """
-    out_dir = Path(out_dir)
-    paths = {
-        "dataset": out_dir / "gis_data" / f"{name}.gpkg",
-        "rejected": out_dir / "import_rejected.gpkg",
-        "report": out_dir / "import_report.json",
-    }
-    for path in paths.values():
-        check_writable(path, overwrite=overwrite)
+    paths = output_paths(out_dir, name=name)
+    check_outputs(out_dir, name=name, overwrite=overwrite)
     layers: dict[str, gpd.GeoDataFrame] = {
         "properties": result.properties,
         "districts": result.districts,

@@ -70,8 +70,16 @@ def bbr_command(
     Keeps current, built (status 6), heated buildings; every other current building is written
     with its reason to OUT/import_rejected.gpkg, and the counts to OUT/import_report.json.
     """
-    from heatplan.importers import ImportSettings, ImportSources, import_registers, write_dataset
+    from heatplan.importers import (
+        ImportSettings,
+        ImportSources,
+        check_outputs,
+        import_registers,
+        write_dataset,
+    )
     from heatplan.io.plandata import parse_column_map
+
+    check_outputs(out_dir, name=name, overwrite=overwrite)
 
     sources = ImportSources(
         bbr=bbr_path, units=units, storeys=storeys, tanks=tanks, footprints=footprints,
