@@ -258,16 +258,22 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
         trenches.groupby("construction_year")["cost_dkk"].sum().reindex(years_index).fillna(0.0)
     )
     avoided = (conn["co2_t_a"] - conn["co2_after_t_a"]).groupby(conn["connection_year"]).sum()
-    years["co2_avoided_t_a"] = avoided.reindex(years_index).fillna(0.0).cumsum()
+    avoided_cum = avoided.reindex(years_index).fillna(0.0).cumsum()
 
+    # the CO2 trajectory, named as plan/trajectory.py names it
     traj_index = pd.RangeIndex(2024, 2046, name="year")
     base = float(properties["co2_t_a"].sum())
-    cum = years["co2_avoided_t_a"].reindex(traj_index).ffill().fillna(0.0)
+    cum = avoided_cum.reindex(traj_index).ffill().fillna(0.0)
     co2 = pd.DataFrame(index=traj_index)
-    co2["baseline_co2_t_a"] = base
-    co2["plan_co2_t_a"] = base - cum
-    co2["plan_co2_ccs_t_a"] = np.where(traj_index >= 2030, (base - cum) * 0.6, base - cum)
-    co2["target_co2_t_a"] = np.where(traj_index >= 2030, base * 0.15, np.nan)
+    co2["baseline_co2_t"] = base
+    co2["target_co2_t"] = base * 0.15
+    co2["co2_without_ccs_t"] = base - cum
+    co2["co2_with_ccs_t"] = np.where(traj_index >= 2030, (base - cum) * 0.6, base - cum)
+    co2["co2_t"] = co2["co2_without_ccs_t"]
+    co2["co2_no_plan_t"] = base
+    co2["reduction_share"] = 1 - co2["co2_t"] / base
+    years["co2_t"] = co2["co2_t"].reindex(years_index)
+    years["co2_avoided_t"] = (co2["co2_no_plan_t"] - co2["co2_t"]).reindex(years_index)
 
     rejected = {
         "properties": gpd.GeoDataFrame(

@@ -84,9 +84,7 @@ def test_killed_run_leaves_each_file_old_or_complete(tmp_path):
         write_outputs(plan, {str(work)!r}, overwrite=True)
         """
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
-    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 60

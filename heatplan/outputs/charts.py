@@ -86,11 +86,20 @@ def timeline_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     phases = sorted({r[0] for r in rows if r[0]})
-    handles = [Patch(color=phase_colour(p), label=text("legend_phase_short", lang, phase=p))
-               for p in phases]
+    handles = [
+        Patch(color=phase_colour(p), label=text("legend_phase_short", lang, phase=p))
+        for p in phases
+    ]
     if handles:
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles),
-                  fontsize=8, frameon=False, borderaxespad=0.2)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=len(handles),
+            fontsize=8,
+            frameon=False,
+            borderaxespad=0.2,
+        )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
@@ -116,8 +125,14 @@ def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     ax = fig.add_subplot()
     ax.bar(years, per_year.to_numpy(), color="#fdae6b", label=text("chart_connections_year", lang))
     ax2 = ax.twinx()
-    ax2.plot(years, per_year.cumsum().to_numpy(), color="#e6550d", marker="o", linewidth=2,
-             label=text("chart_connections", lang))
+    ax2.plot(
+        years,
+        per_year.cumsum().to_numpy(),
+        color="#e6550d",
+        marker="o",
+        linewidth=2,
+        label=text("chart_connections", lang),
+    )
     ax.set_xlabel(text("chart_year", lang))
     ax.set_ylabel(text("chart_connections_year", lang))
     ax2.set_ylabel(text("chart_connections", lang))
@@ -128,26 +143,48 @@ def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     ax.set_xticks(years)
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
-    ax.legend(lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8,
-              frameon=False)
+    ax.legend(
+        lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8, frameon=False
+    )
     ax.spines["top"].set_visible(False)
     ax2.spines["top"].set_visible(False)
     fig.tight_layout()
     return fig
 
 
+def co2_series_kind(column: str) -> str | None:
+    """What a CO2 trajectory column holds, from its name; None for non-CO2 columns.
+
+    ``baseline``, ``target``, ``no_plan``, ``with_ccs``, ``without_ccs``, ``takeup`` or ``plan``
+    (``co2_t``, ``co2_t_a``, ``plan_co2_t_a`` …).
+    """
+    name = column.lower()
+    if "co2" not in name or "share" in name:
+        return None
+    for kind in ("baseline", "target", "no_plan", "takeup"):
+        if kind in name:
+            return kind
+    if "without_ccs" in name or "no_ccs" in name:
+        return "without_ccs"
+    if "ccs" in name:
+        return "with_ccs"
+    return "plan"
+
+
 def co2_series_label(column: str, lang: str) -> str:
     """The legend text of a CO2 trajectory column, from its name."""
-    name = column.lower()
-    if "baseline" in name:
-        return text("chart_co2_baseline", lang)
-    if "no_ccs" in name or "without_ccs" in name:
-        return text("chart_co2_plan_no_ccs", lang)
-    if "ccs" in name:
-        return text("chart_co2_plan_ccs", lang)
-    if name in {"co2_t_a", "plan_co2_t_a"} or name.startswith("plan"):
-        return text("chart_co2_plan", lang)
-    return column
+    kind = co2_series_kind(column)
+    if kind == "takeup":
+        match = re.search(r"takeup_(\d+)", column.lower())
+        return text("chart_co2_takeup", lang, pct=match.group(1) if match else "?")
+    key = {
+        "baseline": "chart_co2_baseline",
+        "no_plan": "chart_co2_no_plan",
+        "with_ccs": "chart_co2_plan_ccs",
+        "without_ccs": "chart_co2_plan_no_ccs",
+        "plan": "chart_co2_plan",
+    }.get(kind or "")
+    return text(key, lang) if key else column
 
 
 def target_line(plan: Plan) -> tuple[int, float, float] | None:
@@ -164,10 +201,10 @@ def target_line(plan: Plan) -> tuple[int, float, float] | None:
         return None
     year = int(scen.value("general.target_year"))
     share = float(scen.value("general.target_reduction_share"))
-    target_cols = [c for c in traj.columns if "target" in str(c).lower()]
+    target_cols = [c for c in traj.columns if co2_series_kind(str(c)) == "target"]
     if target_cols and year in traj.index and not pd.isna(traj.at[year, target_cols[0]]):
         return year, share, float(traj.at[year, target_cols[0]])
-    base_cols = [c for c in traj.columns if "baseline" in str(c).lower()]
+    base_cols = [c for c in traj.columns if co2_series_kind(str(c)) == "baseline"]
     if not base_cols:
         return None
     base = pd.to_numeric(traj[base_cols[0]]).dropna()
@@ -185,22 +222,45 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     years = np.asarray(traj.index, dtype=int)
     fig = Figure(figsize=(9.0, 4.0))
     ax = fig.add_subplot()
-    styles = {"baseline": ("#969696", "--"), "ccs": ("#1b9e77", "-"), "plan": ("#e6550d", "-")}
-    for column in traj.columns:
-        name = str(column).lower()
-        if "target" in name or not pd.api.types.is_numeric_dtype(traj[column]):
+    styles = {
+        "baseline": ("#969696", "--", 1.5),
+        "no_plan": ("#636363", ":", 1.8),
+        "takeup": ("#fdbe85", "-", 1.0),
+        "without_ccs": ("#e6550d", "-", 2.2),
+        "with_ccs": ("#1b9e77", "-", 2.2),
+        "plan": ("#e6550d", "-", 2.2),
+    }
+    kinds = {str(c): co2_series_kind(str(c)) for c in traj.columns}
+    both_ccs = {"with_ccs", "without_ccs"} <= set(kinds.values())
+    order = ["baseline", "no_plan", "takeup", "without_ccs", "with_ccs", "plan"]
+    columns = sorted(
+        (c for c, k in kinds.items() if k in styles and not (k == "plan" and both_ccs)),
+        key=lambda c: (order.index(kinds[c]), c),
+    )
+    for column in columns:
+        if not pd.api.types.is_numeric_dtype(traj[column]):
             continue
-        key = "baseline" if "baseline" in name else ("ccs" if "ccs" in name and "no_ccs"
-                                                      not in name else "plan")
-        colour, style = styles[key]
-        ax.plot(years, pd.to_numeric(traj[column]).to_numpy(dtype=float), color=colour,
-                linestyle=style, linewidth=2, label=co2_series_label(str(column), lang))
+        colour, style, width = styles[kinds[column]]
+        ax.plot(
+            years,
+            pd.to_numeric(traj[column]).to_numpy(dtype=float),
+            color=colour,
+            linestyle=style,
+            linewidth=width,
+            label=co2_series_label(column, lang),
+        )
     target = target_line(plan)
     if target is not None:
         year, share, value = target
-        ax.axhline(value, color="#b2182b", linestyle=":", linewidth=1.5,
-                   label=text("chart_co2_target", lang, share=format_number(share * 100, 0, lang),
-                              year=year))
+        ax.axhline(
+            value,
+            color="#b2182b",
+            linestyle=":",
+            linewidth=1.5,
+            label=text(
+                "chart_co2_target", lang, share=format_number(share * 100, 0, lang), year=year
+            ),
+        )
         ax.axvline(year, color="#b2182b", linestyle=":", linewidth=0.8)
     ax.set_xlabel(text("chart_year", lang))
     ax.set_ylabel(text("chart_co2", lang))
@@ -218,11 +278,15 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
 def figure_svg(fig: Figure) -> str:
     """Return ``fig`` as an ``<svg>`` element for inlining into HTML (no date, fixed ids)."""
     buffer = io.StringIO()
-    with mpl.rc_context({"svg.hashsalt": "heatplan", "svg.fonttype": "path"}):
+    with mpl.rc_context({"svg.hashsalt": "heatplan", "svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     start = svg.find("<svg")
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[start:], flags=re.S)
     # let the chart scale with the page
-    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  r'<svg\1 style="width:100%;height:auto"', svg, count=1)
+    return re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        r'<svg\1 style="width:100%;height:auto"',
+        svg,
+        count=1,
+    )

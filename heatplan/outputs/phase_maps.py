@@ -168,8 +168,14 @@ def _add_lines(ax, geoms, widths, colours, zorder: float) -> None:
     else:
         colour_list = list(colour_array[rows])
     ax.add_collection(
-        LineCollection(coords, linewidths=widths, colors=colour_list, zorder=zorder,
-                       capstyle="round", joinstyle="round")
+        LineCollection(
+            coords,
+            linewidths=widths,
+            colors=colour_list,
+            zorder=zorder,
+            capstyle="round",
+            joinstyle="round",
+        )
     )
 
 
@@ -201,17 +207,39 @@ def _scale_bar(ax, lang: str) -> None:
     height = 0.008 * (y1 - y0)
     for i in range(4):
         ax.add_patch(
-            Rectangle((left + i * length / 4, base), length / 4, height,
-                      facecolor="black" if i % 2 == 0 else "white", edgecolor="black",
-                      linewidth=0.8, zorder=20)
+            Rectangle(
+                (left + i * length / 4, base),
+                length / 4,
+                height,
+                facecolor="black" if i % 2 == 0 else "white",
+                edgecolor="black",
+                linewidth=0.8,
+                zorder=20,
+            )
         )
     unit, div = ("km", 1000.0) if length >= 1000 else ("m", 1.0)
     for frac in (0.0, 0.5, 1.0):
         label = format_number(frac * length / div, 1 if (frac * length / div) % 1 else 0, lang)
-        ax.text(left + frac * length, base + 1.8 * height, label, ha="center", va="bottom",
-                fontsize=9, zorder=20, path_effects=_halo())
-    ax.text(left + length + 0.01 * (x1 - x0), base + height / 2, unit, ha="left", va="center",
-            fontsize=9, zorder=20, path_effects=_halo())
+        ax.text(
+            left + frac * length,
+            base + 1.8 * height,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            zorder=20,
+            path_effects=_halo(),
+        )
+    ax.text(
+        left + length + 0.01 * (x1 - x0),
+        base + height / 2,
+        unit,
+        ha="left",
+        va="center",
+        fontsize=9,
+        zorder=20,
+        path_effects=_halo(),
+    )
 
 
 def _north_arrow(ax, lang: str) -> None:
@@ -221,12 +249,30 @@ def _north_arrow(ax, lang: str) -> None:
     y = y1 - 0.14 * (y1 - y0)
     dy = 0.07 * (y1 - y0)
     ax.add_patch(
-        FancyArrow(x, y, 0, dy, width=0.006 * (x1 - x0), head_width=0.02 * (x1 - x0),
-                   head_length=0.03 * (y1 - y0), length_includes_head=True,
-                   color="black", zorder=20)
+        FancyArrow(
+            x,
+            y,
+            0,
+            dy,
+            width=0.006 * (x1 - x0),
+            head_width=0.02 * (x1 - x0),
+            head_length=0.03 * (y1 - y0),
+            length_includes_head=True,
+            color="black",
+            zorder=20,
+        )
     )
-    ax.text(x, y + dy + 0.01 * (y1 - y0), text("north", lang), ha="center", va="bottom",
-            fontsize=14, fontweight="bold", zorder=20, path_effects=_halo())
+    ax.text(
+        x,
+        y + dy + 0.01 * (y1 - y0),
+        text("north", lang),
+        ha="center",
+        va="bottom",
+        fontsize=14,
+        fontweight="bold",
+        zorder=20,
+        path_effects=_halo(),
+    )
 
 
 def _halo(width: float = 3.0):
@@ -296,18 +342,36 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
         ("individual", "white", "///"),
     ):
         sel = districts[(kind == what).to_numpy()]
-        _add_polygons(ax, sel.geometry, facecolor=face, edgecolor=INDIVIDUAL_COLOUR
-                      if what == "individual" else "#737373", hatch=hatch, linewidth=0.6,
-                      zorder=1)
+        _add_polygons(
+            ax,
+            sel.geometry,
+            facecolor=face,
+            edgecolor=INDIVIDUAL_COLOUR if what == "individual" else "#737373",
+            hatch=hatch,
+            linewidth=0.6,
+            zorder=1,
+        )
     for info in plan_phases(plan):
         ids = list(info.district_ids)
         sel = districts.loc[ids]
         colour = phase_colour(info.phase)
         dim = focus is not None and focus.phase != info.phase
-        _add_polygons(ax, sel.geometry, facecolor=colour, alpha=0.12 if dim else 0.30,
-                      edgecolor="none", zorder=2)
-        _add_polygons(ax, sel.geometry, facecolor="none", edgecolor=colour,
-                      linewidth=0.8 if dim else 1.8, zorder=3)
+        _add_polygons(
+            ax,
+            sel.geometry,
+            facecolor=colour,
+            alpha=0.12 if dim else 0.30,
+            edgecolor="none",
+            zorder=2,
+        )
+        _add_polygons(
+            ax,
+            sel.geometry,
+            facecolor="none",
+            edgecolor=colour,
+            linewidth=0.8 if dim else 1.8,
+            zorder=3,
+        )
 
     # existing network and new trenches
     if len(plan.dh_network):
@@ -317,8 +381,9 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
         dn = trenches["dn"] if "dn" in trenches else pd.Series(np.nan, index=trenches.index)
         colours = np.array(
             [
-                "#525252" if pd.isna(p) else
-                (phase_colour(p) if focus is None or focus.phase == p else "#bdbdbd")
+                "#525252"
+                if pd.isna(p)
+                else (phase_colour(p) if focus is None or focus.phase == p else "#bdbdbd")
                 for p in layers.trench_phase
             ],
             dtype=object,
@@ -343,14 +408,23 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
             else:
                 colours.append("#bdbdbd")
         size = float(np.clip(4000 / max(len(xy), 1), 1.0, 12.0))
-        ax.scatter(xy[:, 0], xy[:, 1], s=size, c=colours, linewidths=0, zorder=4,
-                   rasterized=len(xy) > 2000)
+        ax.scatter(
+            xy[:, 0], xy[:, 1], s=size, c=colours, linewidths=0, zorder=4, rasterized=len(xy) > 2000
+        )
 
     # heat sources
     if len(plan.heat_sources):
         xy = _points(plan.heat_sources)
-        ax.scatter(xy[:, 0], xy[:, 1], s=110, marker="^", c=SOURCE_COLOUR, edgecolors="white",
-                   linewidths=1.0, zorder=8)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=110,
+            marker="^",
+            c=SOURCE_COLOUR,
+            edgecolors="white",
+            linewidths=1.0,
+            zorder=8,
+        )
 
     # labels
     label_ids = districts.index if focus is None else pd.Index(focus.district_ids)
@@ -370,9 +444,18 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
                 years = f"{format_year(start.loc[did])}–{format_year(end.loc[did])}"
                 if not pd.isna(start.loc[did]):
                     label = f"{name}\n{years}"
-            ax.text(pt.x, pt.y, label, ha="center", va="center", fontsize=size, zorder=10,
-                    fontweight="bold" if focus is not None else "normal",
-                    path_effects=_halo(3.5), clip_on=True)
+            ax.text(
+                pt.x,
+                pt.y,
+                label,
+                ha="center",
+                va="center",
+                fontsize=size,
+                zorder=10,
+                fontweight="bold" if focus is not None else "normal",
+                path_effects=_halo(3.5),
+                clip_on=True,
+            )
 
 
 def _legend_handles(plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | None) -> list:
@@ -382,40 +465,100 @@ def _legend_handles(plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | N
         if focus is not None and focus.phase != info.phase:
             continue
         handles.append(
-            Patch(facecolor=colour, alpha=0.45, edgecolor=colour, linewidth=1.5,
-                  label=text("legend_phase", lang, phase=info.phase,
-                             start=format_year(info.start_year), end=format_year(info.end_year)))
+            Patch(
+                facecolor=colour,
+                alpha=0.45,
+                edgecolor=colour,
+                linewidth=1.5,
+                label=text(
+                    "legend_phase",
+                    lang,
+                    phase=info.phase,
+                    start=format_year(info.start_year),
+                    end=format_year(info.end_year),
+                ),
+            )
         )
     if focus is not None and len(plan_phases(plan)) > 1:
-        handles.append(Patch(facecolor="#e0e0e0", edgecolor="#bdbdbd",
-                             label=text("legend_other_phase", lang)))
+        handles.append(
+            Patch(facecolor="#e0e0e0", edgecolor="#bdbdbd", label=text("legend_other_phase", lang))
+        )
     if (layers.kind == "individual").any():
-        handles.append(Patch(facecolor="white", edgecolor=INDIVIDUAL_COLOUR, hatch="///",
-                             label=text("legend_individual", lang)))
+        handles.append(
+            Patch(
+                facecolor="white",
+                edgecolor=INDIVIDUAL_COLOUR,
+                hatch="///",
+                label=text("legend_individual", lang),
+            )
+        )
     if (layers.kind == "existing").any():
-        handles.append(Patch(facecolor=EXISTING_AREA_COLOUR, edgecolor="#737373",
-                             label=text("legend_existing_area", lang)))
+        handles.append(
+            Patch(
+                facecolor=EXISTING_AREA_COLOUR,
+                edgecolor="#737373",
+                label=text("legend_existing_area", lang),
+            )
+        )
     if (layers.kind == "other").any():
-        handles.append(Patch(facecolor=OTHER_AREA_COLOUR, edgecolor="#737373",
-                             label=text("legend_other_area", lang)))
+        handles.append(
+            Patch(
+                facecolor=OTHER_AREA_COLOUR,
+                edgecolor="#737373",
+                label=text("legend_other_area", lang),
+            )
+        )
     if len(plan.dh_network):
-        handles.append(Line2D([], [], color=EXISTING_NET_COLOUR, linewidth=2.2,
-                              label=text("legend_existing_net", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=EXISTING_NET_COLOUR,
+                linewidth=2.2,
+                label=text("legend_existing_net", lang),
+            )
+        )
     if len(layers.trenches):
         for info in plan_phases(plan):
             if focus is None or focus.phase == info.phase:
-                handles.append(Line2D([], [], color=phase_colour(info.phase), linewidth=2.5,
-                                      label=text("legend_trench", lang, phase=info.phase)))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=phase_colour(info.phase),
+                        linewidth=2.5,
+                        label=text("legend_trench", lang, phase=info.phase),
+                    )
+                )
         if "dn" in layers.trenches:
             for dn in DN_SAMPLES:
-                handles.append(Line2D([], [], color="#525252", linewidth=float(dn_width(dn)),
-                                      label=f"DN {dn}"))
+                handles.append(
+                    Line2D([], [], color="#525252", linewidth=float(dn_width(dn)), label=f"DN {dn}")
+                )
     if len(layers.properties):
-        handles.append(Line2D([], [], linestyle="none", marker="o", markersize=4,
-                              color="#525252", label=text("legend_properties", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=4,
+                color="#525252",
+                label=text("legend_properties", lang),
+            )
+        )
     if len(plan.heat_sources):
-        handles.append(Line2D([], [], linestyle="none", marker="^", markersize=10,
-                              color=SOURCE_COLOUR, label=text("legend_source", lang)))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="^",
+                markersize=10,
+                color=SOURCE_COLOUR,
+                label=text("legend_source", lang),
+            )
+        )
     return handles
 
 
@@ -437,8 +580,7 @@ def _phase_table(fig: Figure, plan: Plan, focus: PhaseInfo, lang: str, top: floa
         if trench is not None and not pd.isna(trench):
             facts.append(f"{format_number(trench / 1000, 1, lang)} km")
         lines.append(f"{name}\n    " + " · ".join(facts))
-    fig.text(0.755, top, "\n".join(lines[:14]), fontsize=8.5, va="top", ha="left",
-             linespacing=1.35)
+    fig.text(0.755, top, "\n".join(lines[:14]), fontsize=8.5, va="top", ha="left", linespacing=1.35)
 
 
 def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) -> Figure:
@@ -459,8 +601,11 @@ def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) 
         bounds = tuple(plan.districts.loc[list(focus.district_ids)].total_bounds)
     else:
         frames = [g for g in (plan.districts, plan.trenches, plan.dh_network) if len(g)]
-        bounds = tuple(pd.concat([f.geometry for f in frames]).total_bounds) if frames else (
-            0.0, 0.0, 1.0, 1.0)
+        bounds = (
+            tuple(pd.concat([f.geometry for f in frames]).total_bounds)
+            if frames
+            else (0.0, 0.0, 1.0, 1.0)
+        )
     xlim, ylim = _fit_extent(bounds, aspect, margin=0.04 if focus is None else 0.10)
     _draw_map(ax, plan, layers, lang, focus)
     ax.set_xlim(*xlim)
@@ -468,23 +613,58 @@ def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) 
     _scale_bar(ax, lang)
     _north_arrow(ax, lang)
     if plan.is_synthetic:
-        ax.text(0.5, 0.5, text("synthetic", lang), transform=ax.transAxes, fontsize=60,
-                color="#b2182b", alpha=0.10, ha="center", va="center", rotation=20, zorder=30)
+        ax.text(
+            0.5,
+            0.5,
+            text("synthetic", lang),
+            transform=ax.transAxes,
+            fontsize=60,
+            color="#b2182b",
+            alpha=0.10,
+            ha="center",
+            va="center",
+            rotation=20,
+            zorder=30,
+        )
 
     # title block
-    title = text("overview_title", lang) if focus is None else text(
-        "phase_years", lang, phase=focus.phase, start=format_year(focus.start_year),
-        end=format_year(focus.end_year))
+    title = (
+        text("overview_title", lang)
+        if focus is None
+        else text(
+            "phase_years",
+            lang,
+            phase=focus.phase,
+            start=format_year(focus.start_year),
+            end=format_year(focus.end_year),
+        )
+    )
     fig.text(0.02, 0.965, text("plan_title", lang), fontsize=13, va="center", color="#404040")
     fig.text(0.02, 0.935, title, fontsize=22, fontweight="bold", va="center")
     if plan.is_synthetic:
-        fig.text(0.74, 0.95, text("synthetic", lang).upper(), fontsize=16, fontweight="bold",
-                 color="#b2182b", ha="right", va="center")
+        fig.text(
+            0.74,
+            0.95,
+            text("synthetic", lang).upper(),
+            fontsize=16,
+            fontweight="bold",
+            color="#b2182b",
+            ha="right",
+            va="center",
+        )
 
     # side panel: legend and notes
     handles = _legend_handles(plan, layers, lang, focus)
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.75, 0.92), frameon=False,
-               fontsize=10, handlelength=2.6, borderaxespad=0.0, labelspacing=0.7)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.75, 0.92),
+        frameon=False,
+        fontsize=10,
+        handlelength=2.6,
+        borderaxespad=0.0,
+        labelspacing=0.7,
+    )
     if focus is not None:
         _phase_table(fig, plan, focus, lang, top=0.92 - 0.026 * (len(handles) + 1.5))
     muni = ""
@@ -494,8 +674,16 @@ def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) 
     notes = [muni, text("source_note", lang, source=source)]
     if plan.is_synthetic:
         notes.append(text("synthetic_note", lang))
-    fig.text(0.755, 0.05, "\n".join(n for n in notes if n), fontsize=8, va="bottom", ha="left",
-             color="#404040", wrap=True)
+    fig.text(
+        0.755,
+        0.05,
+        "\n".join(n for n in notes if n),
+        fontsize=8,
+        va="bottom",
+        ha="left",
+        color="#404040",
+        wrap=True,
+    )
     return fig
 
 
@@ -552,10 +740,19 @@ def write_phase_maps(
         check_writable(path, overwrite=overwrite)
     sheets = draw_phase_maps(plan, lang=lang)
     pdf_path, png_paths = paths[0], paths[1:]
-    with atomic_path(pdf_path, overwrite=overwrite) as tmp, PdfPages(
-        tmp, metadata={"CreationDate": None, "ModDate": None, "Creator": "heatplan",
-                       "Producer": None, "Title": text("plan_title", lang)}
-    ) as pdf:
+    with (
+        atomic_path(pdf_path, overwrite=overwrite) as tmp,
+        PdfPages(
+            tmp,
+            metadata={
+                "CreationDate": None,
+                "ModDate": None,
+                "Creator": "heatplan",
+                "Producer": None,
+                "Title": text("plan_title", lang),
+            },
+        ) as pdf,
+    ):
         for _, fig in sheets:
             pdf.savefig(fig)
     if progress is not None:
@@ -565,6 +762,10 @@ def write_phase_maps(
             save_png(fig, tmp)
         if progress is not None:
             progress(1)
-    logger.info("Wrote phase maps: %d sheets to %s and %d PNG files", len(sheets), pdf_path.name,
-                len(png_paths))
+    logger.info(
+        "Wrote phase maps: %d sheets to %s and %d PNG files",
+        len(sheets),
+        pdf_path.name,
+        len(png_paths),
+    )
     return paths

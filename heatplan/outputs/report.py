@@ -90,7 +90,8 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
     heat = _num(props[rec == _DH], "heat_demand_mwh_a") if len(rec) else pd.Series(dtype=float)
     out: dict[str, float | int | None] = {
         "n_to_convert": int(props["is_to_convert"].astype(bool).sum())
-        if "is_to_convert" in props else None,
+        if "is_to_convert" in props
+        else None,
         "n_dh": int((rec == _DH).sum()) if len(rec) else None,
         "n_heat_pump": int((rec == _HP).sum()) if len(rec) else None,
         "n_districts": len(districts),
@@ -114,8 +115,9 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
         year, _share, value = target
         out["target_year"], out["target_co2_t_a"] = year, value
         traj = plan.co2_trajectory
-        plan_cols = [c for c in traj.columns
-                     if str(c) in ("plan_co2_t_a", "co2_t_a")]
+        plan_cols = [
+            c for c in ("co2_t", "co2_t_a", "plan_co2_t_a", "plan_co2_t") if c in traj.columns
+        ]
         if plan_cols and year in traj.index:
             out["plan_co2_target_year_t_a"] = float(traj.at[year, plan_cols[0]])
     return out
@@ -134,16 +136,24 @@ def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
         (text("sum_last_year", lang), fig["last_year"], -1),
         (text("sum_trench_km", lang), fig["trench_km"], 1),
         (text("sum_service_km", lang), fig["service_km"], 1),
-        (text("sum_cost_mdkk", lang),
-         None if fig["cost_dkk"] is None else fig["cost_dkk"] / 1e6, 1),
+        (
+            text("sum_cost_mdkk", lang),
+            None if fig["cost_dkk"] is None else fig["cost_dkk"] / 1e6,
+            1,
+        ),
         (text("sum_heat_gwh", lang), fig["heat_dh_gwh_a"], 1),
         (text("sum_co2_avoided", lang), fig["co2_avoided_t_a"], 0),
     ]
     if fig["target_year"] is not None:
         rows.append((text("sum_target", lang, year=fig["target_year"]), fig["target_co2_t_a"], 0))
         if fig["plan_co2_target_year_t_a"] is not None:
-            rows.append((text("sum_plan_co2_target_year", lang, year=fig["target_year"]),
-                         fig["plan_co2_target_year_t_a"], 0))
+            rows.append(
+                (
+                    text("sum_plan_co2_target_year", lang, year=fig["target_year"]),
+                    fig["plan_co2_target_year_t_a"],
+                    0,
+                )
+            )
     rows.append((text("sum_renovation", lang), fig["n_renovation"], 0))
     rows.append((text("sum_rejected", lang), fig["n_rejected"], 0))
     for key in sorted(plan.summary):
@@ -155,18 +165,41 @@ def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
         label = text(f"sumkey_{key}", lang) if f"sumkey_{key}" in TEXTS else key
         rows.append((label, float(value), 0 if float(value).is_integer() else 3))
     return pd.DataFrame(
-        {"item": [r[0] for r in rows], "value": [r[1] for r in rows],
-         "decimals": [r[2] for r in rows]}
+        {
+            "item": [r[0] for r in rows],
+            "value": [r[1] for r in rows],
+            "decimals": [r[2] for r in rows],
+        }
     )
 
 
 _DISTRICT_COLUMNS = [
-    "name", "status", "recommendation", "phase", "start_year", "end_year", "n_to_convert",
-    "heated_area_m2", "heat_demand_mwh_a", "trench_m", "feeder_trench_m", "cost_dkk",
-    "linear_heat_density_mwh_m_a", "co2_avoided_t_a", "cost_per_t_dkk", "fed_from", "reason",
+    "name",
+    "status",
+    "recommendation",
+    "phase",
+    "start_year",
+    "end_year",
+    "n_to_convert",
+    "heated_area_m2",
+    "heat_demand_mwh_a",
+    "trench_m",
+    "feeder_trench_m",
+    "cost_dkk",
+    "linear_heat_density_mwh_m_a",
+    "co2_avoided_t_a",
+    "cost_per_t_dkk",
+    "fed_from",
+    "reason",
 ]
-_PHASE_SUMS = ["n_to_convert", "heat_demand_mwh_a", "trench_m", "feeder_trench_m", "cost_dkk",
-               "co2_avoided_t_a"]
+_PHASE_SUMS = [
+    "n_to_convert",
+    "heat_demand_mwh_a",
+    "trench_m",
+    "feeder_trench_m",
+    "cost_dkk",
+    "co2_avoided_t_a",
+]
 
 
 def _districts_table(plan: Plan, lang: str) -> pd.DataFrame:
@@ -192,7 +225,8 @@ def _phases_table(plan: Plan) -> pd.DataFrame:
     phase = _num(districts, "phase")
     sel = districts[phase.notna().to_numpy()]
     groups = pd.DataFrame(sel.drop(columns=sel.geometry.name)).groupby(
-        _num(sel, "phase").astype(int))
+        _num(sel, "phase").astype(int)
+    )
     table = pd.DataFrame({"n_districts": groups.size()})
     if "start_year" in sel:
         table["start_year"] = groups["start_year"].min().astype("Int64")
@@ -216,7 +250,9 @@ def _years_table(plan: Plan) -> pd.DataFrame:
     traj = plan.co2_trajectory
     if traj is not None and len(years):
         for col in traj.columns:
-            if str(col) not in years:
+            kind = charts.co2_series_kind(str(col))
+            wanted = kind in {"target", "with_ccs", "without_ccs"} or "share" in str(col)
+            if wanted and str(col) not in years:
                 years[str(col)] = traj[col].reindex(years.index)
     years.index.name = "year"
     return years.reset_index()
@@ -225,9 +261,11 @@ def _years_table(plan: Plan) -> pd.DataFrame:
 def _plain(table: pd.DataFrame | None, index_name: str | None = None) -> pd.DataFrame:
     if table is None:
         return pd.DataFrame()
-    out = pd.DataFrame(table.drop(columns=table.geometry.name)) if hasattr(
-        table, "geometry") and getattr(table, "_geometry_column_name", None) in table else (
-        pd.DataFrame(table))
+    out = (
+        pd.DataFrame(table.drop(columns=table.geometry.name))
+        if hasattr(table, "geometry") and getattr(table, "_geometry_column_name", None) in table
+        else (pd.DataFrame(table))
+    )
     if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
         out = out.reset_index(names=out.index.name or index_name or "id")
     return out
@@ -252,15 +290,32 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
     years = _years_table(plan)
     tables = [
         ReportTable("summary", text("sec_summary", lang), _summary_table(plan, lang)),
-        ReportTable("districts", text("sec_districts", lang), districts,
-                    _totals(districts, [*_PHASE_SUMS, "heated_area_m2"])),
-        ReportTable("phases", text("sec_phases", lang), phases,
-                    _totals(phases, [*_PHASE_SUMS, "n_districts"])),
-        ReportTable("years", text("sec_years", lang), years,
-                    _totals(years, ["connections", "trench_km", "cost_dkk"])),
-        ReportTable("renovation", text("sec_renovation", lang),
-                    _plain(plan.renovation, "property_id")),
+        ReportTable(
+            "districts",
+            text("sec_districts", lang),
+            districts,
+            _totals(districts, [*_PHASE_SUMS, "heated_area_m2"]),
+        ),
+        ReportTable(
+            "phases",
+            text("sec_phases", lang),
+            phases,
+            _totals(phases, [*_PHASE_SUMS, "n_districts"]),
+        ),
+        ReportTable(
+            "years",
+            text("sec_years", lang),
+            years,
+            _totals(years, ["connections", "trench_km", "cost_dkk"]),
+        ),
+        ReportTable(
+            "renovation", text("sec_renovation", lang), _plain(plan.renovation, "property_id")
+        ),
     ]
+    if plan.co2_trajectory is not None and len(plan.co2_trajectory):
+        trajectory = plan.co2_trajectory.copy()
+        trajectory.index.name = "year"
+        tables.append(ReportTable("co2", text("sec_co2", lang), trajectory.reset_index()))
     if plan.changes is not None:
         tables.append(ReportTable("changes", text("sec_changes", lang), _plain(plan.changes)))
     rejected = _rejected_table(plan)
@@ -283,8 +338,10 @@ def header(column: str, lang: str) -> str:
 
 
 def decimals_for(column: str) -> int | None:
-    """Decimals shown for ``column``: None for text, -1 for years and ids, else 0–2."""
+    """Decimals shown for ``column``: -1 for years, -2 for shares (as percent), else 0–2."""
     name = column.lower()
+    if "share" in name:
+        return -2
     if name in {"year", "phase", "rank"} or name.endswith("_year") or name.endswith("year"):
         return -1
     if "density" in name or name.endswith("_km") or name.startswith("co2") or "_co2" in name:
@@ -301,12 +358,17 @@ def _cell_html(
     if is_missing(value):
         return "", False
     if isinstance(value, bool | np.bool_):
-        return html.escape("ja" if value and lang == "da" else ("yes" if value else
-                           ("nej" if lang == "da" else "no"))), False
+        return html.escape(
+            "ja"
+            if value and lang == "da"
+            else ("yes" if value else ("nej" if lang == "da" else "no"))
+        ), False
     if isinstance(value, int | float | np.integer | np.floating):
         places = decimals_for(column) if decimals is None else decimals
         if places == -1:
             return html.escape(format_year(value)), True
+        if places == -2:
+            return html.escape(format_number(float(value) * 100, 1, lang) + " %"), True
         if isinstance(value, int | np.integer) and places:
             places = 0
         return html.escape(format_number(value, places or 0, lang)), True
@@ -332,11 +394,36 @@ figure{margin:1em 0;background:#fff;border:1px solid #eee;padding:.5em}
 """
 
 
+_HTML_RENOVATION_COLUMNS = [
+    "rank",
+    "property_id",
+    "address",
+    "name",
+    "bbr_use_code",
+    "year_built",
+    "heating_type",
+    "label_class",
+    "target_class",
+    "heat_saved_mwh_a",
+    "investment_dkk",
+    "co2_saved_t_horizon",
+    "co2_saved_t_target",
+    "co2_reduction_t",
+    "cost_per_t_dkk",
+    "payback_years",
+    "explanation",
+    "reason",
+]
+"""Columns of the renovation ranking shown in the HTML (the XLSX has all of them)."""
+
+
 def _html_table(table: ReportTable, lang: str) -> str:
     data = table.data
+    if table.key == "renovation" and len(data.columns) > len(_HTML_RENOVATION_COLUMNS) // 2:
+        data = data[[c for c in _HTML_RENOVATION_COLUMNS if c in data.columns]]
     if data.empty:
         key = "no_changes" if table.key == "changes" else "none_rejected"
-        return f"<p class=\"note\">{html.escape(text(key, lang))}</p>"
+        return f'<p class="note">{html.escape(text(key, lang))}</p>'
     parts = ['<div class="scroll"><table>']
     if table.key == "summary":
         parts.append(
@@ -345,26 +432,29 @@ def _html_table(table: ReportTable, lang: str) -> str:
         )
         for item, value, decimals in data.itertuples(index=False):
             cell, _ = _cell_html(value, "", lang, decimals=int(decimals))
-            parts.append(f"<tr><td>{html.escape(str(item))}</td><td class=\"n\">{cell}</td></tr>")
+            parts.append(f'<tr><td>{html.escape(str(item))}</td><td class="n">{cell}</td></tr>')
     else:
-        parts.append("<tr>" + "".join(
-            f"<th>{html.escape(header(str(c), lang))}</th>" for c in data.columns) + "</tr>")
+        parts.append(
+            "<tr>"
+            + "".join(f"<th>{html.escape(header(str(c), lang))}</th>" for c in data.columns)
+            + "</tr>"
+        )
         for row in data.itertuples(index=False):
             cells = []
             for col, value in zip(data.columns, row, strict=True):
                 cell, numeric = _cell_html(value, str(col), lang)
-                cells.append(f"<td class=\"n\">{cell}</td>" if numeric else f"<td>{cell}</td>")
+                cells.append(f'<td class="n">{cell}</td>' if numeric else f"<td>{cell}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         if table.total:
             cells = []
             for i, col in enumerate(data.columns):
                 if col in table.total:
                     cell, _ = _cell_html(table.total[col], str(col), lang)
-                    cells.append(f"<td class=\"n\">{cell}</td>")
+                    cells.append(f'<td class="n">{cell}</td>')
                 else:
                     label = ("I alt" if lang == "da" else "Total") if i == 0 else ""
                     cells.append(f"<td>{html.escape(label)}</td>")
-            parts.append("<tr class=\"total\">" + "".join(cells) + "</tr>")
+            parts.append('<tr class="total">' + "".join(cells) + "</tr>")
     parts.append("</table></div>")
     return "\n".join(parts)
 
@@ -376,31 +466,39 @@ def render_html(plan: Plan, *, lang: str = "da") -> str:
     title = text("report_title", lang)
     body = [f"<h1>{html.escape(title)}</h1>"]
     if plan.is_synthetic:
-        body.append(f"<p class=\"synthetic\">{html.escape(text('synthetic_note', lang))}</p>")
+        body.append(f'<p class="synthetic">{html.escape(text("synthetic_note", lang))}</p>')
     source = text("source_sample" if plan.is_synthetic else "source_input", lang)
-    files = ", ".join(plan.scenario.files) if plan.scenario is not None and plan.scenario.files \
+    files = (
+        ", ".join(plan.scenario.files)
+        if plan.scenario is not None and plan.scenario.files
         else text("default_scenario", lang)
+    )
     body.append(
-        f"<p class=\"note\">{html.escape(text('source_note', lang, source=source))} "
+        f'<p class="note">{html.escape(text("source_note", lang, source=source))} '
         f"{html.escape(text('generated_from', lang, files=files))}</p>"
     )
     body.append(f"<h2>{html.escape(tables['summary'].title)}</h2>")
     body.append(_html_table(tables["summary"], lang))
-    for key, maker in (("sec_timeline", charts.timeline_chart),
-                       ("sec_connections", charts.connections_chart),
-                       ("sec_co2", charts.co2_chart)):
+    for key, maker in (
+        ("sec_timeline", charts.timeline_chart),
+        ("sec_connections", charts.connections_chart),
+        ("sec_co2", charts.co2_chart),
+    ):
         fig = maker(plan, lang=lang)
         if fig is None:
             continue
         body.append(f"<h2>{html.escape(text(key, lang))}</h2>")
         body.append(f"<figure>{charts.figure_svg(fig)}</figure>")
+        notes = plan.summary.get("co2_notes") if key == "sec_co2" else None
+        if isinstance(notes, list | tuple):
+            body.extend(f"<p>{html.escape(str(n))}</p>" for n in notes)
     for key in ("districts", "phases", "years", "renovation", "changes", "rejected"):
         if key in tables:
             body.append(f"<h2>{html.escape(tables[key].title)}</h2>")
             body.append(_html_table(tables[key], lang))
     return (
-        f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body><main>\n"
         + "\n".join(body)
         + "\n</main></body>\n</html>\n"
@@ -414,6 +512,8 @@ def _excel_format(column: str, decimals: int | None = None) -> str:
     places = decimals_for(column) if decimals is None else decimals
     if places == -1:
         return "0"
+    if places == -2:
+        return "0.0%"
     return "#,##0" if not places else "#,##0." + "0" * places
 
 
@@ -437,6 +537,7 @@ _SHEET_NAMES = {
     "phases": {"da": "Faser", "en": "Phases"},
     "years": {"da": "År", "en": "Years"},
     "renovation": {"da": "Renovering", "en": "Renovation"},
+    "co2": {"da": "CO2-forløb", "en": "CO2 trajectory"},
     "changes": {"da": "Ændringer", "en": "Changes"},
     "rejected": {"da": "Afviste", "en": "Rejected"},
 }
@@ -473,8 +574,12 @@ def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
             for row in data.itertuples(index=False):
                 ws.append([_excel_value(v) for v in row])
             if table.total and len(data):
-                ws.append([("I alt" if lang == "da" else "Total") if i == 0 else
-                           table.total.get(c) for i, c in enumerate(columns)])
+                ws.append(
+                    [
+                        ("I alt" if lang == "da" else "Total") if i == 0 else table.total.get(c)
+                        for i, c in enumerate(columns)
+                    ]
+                )
                 for cell in ws[ws.max_row]:
                     cell.font = bold
             for j, col in enumerate(columns, start=1):
@@ -537,4 +642,3 @@ def write_report_xlsx(
         tmp.write_bytes(content)
     logger.info("Wrote %s (%d kB)", path, len(content) // 1024)
     return path
-
