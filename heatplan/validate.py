@@ -554,7 +554,9 @@ def _check_unique(work: _Work, columns: list[str]) -> None:
     if not dup.any():
         return
     label = "+".join(columns)
-    joined = key.fillna("").agg(" / ".join, axis=1)
+    joined = key[columns[0]].fillna("")
+    for column in columns[1:]:
+        joined = joined + " / " + key[column].fillna("")
     rows = work.raw["source_row"].astype(str)
     together = rows[dup].groupby(joined[dup]).agg(", ".join)
     reason = f"duplicate {label} '" + joined + "' (rows " + joined.map(together) + ")"
