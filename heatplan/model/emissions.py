@@ -75,8 +75,8 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
     --------
     >>> from heatplan.config import load_scenario
     >>> f = heat_emission_factors(load_scenario(), [2030])
-    >>> round(f.loc["natural_gas", 2030], 4), round(f.loc["district_heating", 2030], 4)
-    (0.2267, 0.0713)
+    >>> [round(float(f.loc[t, 2030]), 4) for t in ("natural_gas", "district_heating")]
+    [0.2267, 0.0713]
     """
     years = [int(y) for y in years]
     n = len(years)

@@ -68,11 +68,17 @@ _HEATING_DA = {t: name.split(" (")[0] for t, name in HEATING_TYPES.items()}
 
 
 def _number(value: float, lang: Lang) -> str:
-    """Format a whole number with the thousands separator of ``lang`` (da: 12.300, en: 12,300)."""
-    if not np.isfinite(value):
+    """Format a number for text: whole above 10, one decimal below, da/en separators.
+
+    >>> _number(12345.6, "da"), _number(3.14, "da"), _number(12345.6, "en")
+    ('12.346', '3,1', '12,346')
+    """
+    if value is None or not np.isfinite(value):
         return "–"
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "da" else text
+    text = f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:,.1f}"
+    if lang == "da":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
 
 
 def _check_class(name: str, key: str) -> str:
@@ -190,6 +196,15 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
         f"{tonnes} t CO2 saved {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t in "
         f"{target_year}): {mwh} MWh/yr less heat {basis}; {supply}; DKK {cost}/t"
     )
+    if row["heat_saved_mwh_a"] <= 0:
+        kind = "rentable " if row["proposal_set"] == "profitable" else ""
+        kind_en = "profitable " if row["proposal_set"] == "profitable" else ""
+        text = (
+            f"Ingen besparelse at regne med: mærke {row['target_class']} eller bedre er nået, "
+            f"og der er ingen {kind}forslag" if da else
+            f"No saving to count: label {row['target_class']} or better is reached and there "
+            f"are no {kind_en}proposals"
+        )
     if row["renew_label_first"]:
         text = f"{RENEW_LABEL_TEXT[lang]}: " + text
     return text
