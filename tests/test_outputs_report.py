@@ -66,6 +66,7 @@ def test_xlsx_has_the_sheets_and_real_numbers(outputs):
         "Faser",
         "År",
         "Renovering",
+        "CO2-forløb",
         "Ændringer",
         "Afviste",
     ]
