@@ -204,7 +204,7 @@ def test_footprints_and_addresses_are_joined(municipal, current_raw):
              for f in json.loads((DAWA / "bygninger.json").read_text())["features"]}
     ids = {r["id_lokalId"] for r in current_raw if r["kommunekode"] == code}
     assert counts["footprints_joined"] == len(uuids & ids)
-    # README: Dragør 363 and Odense 563 footprints (Tårnby's 213 include 4 of other rows)
+    # README: Dragør 363, Odense 563 (its 213 for Tårnby is not the 209 current 0185 matches)
     assert counts["footprints_joined"] == {"0155": 363, "0461": 563}.get(code, len(uuids & ids))
     on_footprint = kept.index[kept["geometry_source"] == "footprint"]
     assert set(on_footprint) == set(kept.index) & uuids
