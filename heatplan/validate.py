@@ -619,12 +619,27 @@ def _check_districts(props: _Work, districts: _Work) -> None:
     )
     if districts.fatal or not known_valid:
         return
+    valid_districts = districts.data[_valid_mask(districts)].sort_values("district_id")
     geoms = np.asarray(props.data.geometry.array, dtype=object)
+    placed = has_id & (props.reasons == "").to_numpy() & ~shapely.is_missing(geoms)
+    placed &= ~shapely.is_empty(geoms)
+    if placed.any():
+        shapes = pd.Series(np.asarray(valid_districts.geometry.array, dtype=object),
+                           index=valid_districts["district_id"].astype(str).to_numpy())
+        named = shapes.reindex(given[placed].astype(str).to_numpy()).to_numpy()
+        inside = shapely.intersects(shapely.point_on_surface(geoms[placed]), named)
+        astray = np.zeros(len(placed), dtype=bool)
+        astray[np.flatnonzero(placed)[~inside]] = True
+        if astray.any():
+            props.issue(
+                "warning", "Properties lying outside the district their district_id names; "
+                "they keep the district_id given.", "Check district_id, or leave it empty to "
+                "assign the district by location.", mask=astray, column="district_id",
+            )
     todo = ~has_id & (props.reasons == "").to_numpy() & ~shapely.is_missing(geoms)
     todo &= ~shapely.is_empty(geoms)
     if not todo.any():
         return
-    valid_districts = districts.data[_valid_mask(districts)].sort_values("district_id")
     points = shapely.point_on_surface(geoms[todo])
     tree = shapely.STRtree(np.asarray(valid_districts.geometry.array, dtype=object))
     point_idx, district_idx = tree.query(points, predicate="intersects")

@@ -227,6 +227,18 @@ def test_property_outside_every_district_is_rejected(toy_tables, write_toy_datas
                   r".*Fix: Extend the districts layer")
 
 
+def test_property_outside_the_district_it_names_is_kept_with_a_warning(
+    toy_tables, write_toy_dataset, tmp_path
+):
+    toy_tables["properties"].loc[0, "district_id"] = "D2"  # P1 lies in D1
+    result = run(toy_tables, tmp_path, write_toy_dataset)
+    assert result.rejected == {}
+    assert result.dataset.properties.loc["P1", "district_id"] == "D2"
+    found = issue(result, r"column district_id: Properties lying outside the district their "
+                          r"district_id names.*\(1 row: P1\)")
+    assert found.severity == "warning"
+
+
 def test_unknown_district_id_is_rejected(toy_tables, write_toy_dataset, tmp_path):
     toy_tables["properties"].loc[0, "district_id"] = "D9"
     result = run(toy_tables, tmp_path, write_toy_dataset)
