@@ -1,0 +1,727 @@
+"""The street graph: cleaned street centrelines, existing mains, heat sources, service connections.
+
+Real street layers are not clean: crossings without a shared vertex, gaps of a few metres where
+two pieces were meant to meet, duplicated and zero-length pieces. :func:`build_street_graph`
+nodes the lines at every crossing, snaps near-misses within a tolerance, drops duplicates and
+zero-length pieces, and reports what it changed (:class:`CleaningReport`). It then joins the
+existing district-heating mains (street edges along a main become zero-new-cost "existing
+network" edges, their nodes feed points) and the heat sources (each linked to its nearest street
+node). :func:`connect_properties` links every property to the nearest street edge of a piece of
+graph that reaches a feed point, splitting the edge there; properties that cannot be linked are
+returned with their reason, never dropped.
+
+The graph is kept in plain numpy arrays (node coordinates; edge end nodes, lengths, kinds and
+LineString geometries) so that routing can use :mod:`scipy.sparse.csgraph`;
+:meth:`StreetGraph.to_networkx` gives a networkx view for tests and inspection.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+from scipy.spatial import cKDTree
+
+from heatplan.config import Scenario
+from heatplan.errors import SchemaError, TopologyError
+
+logger = logging.getLogger(__name__)
+
+EXISTING_NETWORK = "existing_network"
+"""Feed label of nodes on the existing district-heating network."""
+
+EDGE_KINDS = ("street", "existing", "source_link")
+"""Edge kinds: a street where a new trench can be dug, a street with an existing main (no new
+trench), and the link from a heat source to its street node."""
+
+
+@dataclass(frozen=True)
+class CleaningReport:
+    """What cleaning the street layer changed, with counts.
+
+    ``components`` lists every connected piece of the cleaned graph (largest first) with its
+    number of nodes and edges, its length and whether it reaches a feed point.
+    """
+
+    input_lines: int
+    """Rows of the street layer."""
+    input_parts: int
+    """Single LineStrings after splitting multi-part rows."""
+    zero_length_dropped: int
+    """Parts shorter than the grid size, dropped."""
+    duplicates_dropped: int
+    """Parts identical to another part (either direction), dropped."""
+    overlap_removed_m: float
+    """Length of partly overlapping lines merged away by noding, in metres."""
+    endpoints_snapped: int
+    """Line ends moved onto a nearby line end or line within the snap tolerance."""
+    nodes_added_at_crossings: int
+    """Graph nodes created where lines cross or touch without a shared end."""
+    n_nodes: int
+    n_edges: int
+    length_m: float
+    components_before: int
+    """Connected pieces of the noded input without snapping."""
+    components_after: int
+    """Connected pieces of the cleaned graph."""
+    component_sizes: tuple[int, ...]
+    """Nodes per connected piece of the cleaned graph, largest first."""
+    components: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    """One row per piece: ``n_nodes``, ``n_edges``, ``length_m``, ``has_feed``, ``x``, ``y``."""
+    mains_joined_m: float = 0.0
+    """Length of street edges marked as existing network, in metres."""
+    mains_not_joined_m: float = 0.0
+    """Length of existing mains not lying along any street (outside the tolerance), in metres."""
+    sources_joined: int = 0
+    sources_rejected: tuple[str, ...] = ()
+    """Heat sources farther than the maximum distance from any street node."""
+
+    def summary(self) -> str:
+        """Return a one-paragraph English summary for logs and reports."""
+        return (
+            f"{self.input_lines:,} street lines ({self.input_parts:,} parts): "
+            f"{self.zero_length_dropped} zero-length and {self.duplicates_dropped} duplicate parts "
+            f"dropped, {self.overlap_removed_m:,.0f} m of overlap merged, "
+            f"{self.endpoints_snapped} line ends snapped, {self.nodes_added_at_crossings} nodes "
+            f"added at crossings; {self.n_nodes:,} nodes, {self.n_edges:,} edges, "
+            f"{self.length_m / 1000:,.1f} km; connected pieces {self.components_before} before "
+            f"cleaning, {self.components_after} after (largest {self.component_sizes[0]:,} nodes)"
+            if self.component_sizes
+            else "empty street graph"
+        )
+
+
+@dataclass(frozen=True)
+class StreetGraph:
+    """An undirected street graph in plain arrays (EPSG:25832, metres).
+
+    Nodes ``0 .. n_nodes-1`` have coordinates ``x``, ``y`` and a ``feed`` label (empty, or
+    ``"existing_network"``, or a heat source's ``source_id``). Edge ``i`` joins ``u[i]`` and
+    ``v[i]``, follows ``geometry[i]`` (a LineString from ``u`` to ``v``), is ``length_m[i]``
+    long and has a ``kind`` from :data:`EDGE_KINDS`; ``street_row`` is the row of the input
+    street layer it came from (-1 for source links).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    feed: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    length_m: np.ndarray
+    kind: np.ndarray
+    geometry: np.ndarray
+    street_row: np.ndarray
+    crs: str = "EPSG:25832"
+    report: CleaningReport | None = None
+    street_attributes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    """Attributes of the input street rows (``road_class``, ``name``), by position."""
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.x)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges."""
+        return len(self.u)
+
+    @property
+    def is_feed(self) -> np.ndarray:
+        """Boolean array: the node is on the existing network or is a heat source."""
+        return self.feed != ""
+
+    @property
+    def new_trench_m(self) -> np.ndarray:
+        """Length a new trench along each edge would have: 0 on existing mains, in metres."""
+        return np.where(self.kind == "existing", 0.0, self.length_m)
+
+    def adjacency(self, weight: np.ndarray | None = None) -> sparse.csr_matrix:
+        """Return the symmetric weighted adjacency matrix (default weight: ``length_m``).
+
+        Parallel edges keep the shortest; zero weights are raised to 1e-9 so that they stay
+        edges in :mod:`scipy.sparse.csgraph`.
+        """
+        w = self.length_m if weight is None else weight
+        w = np.maximum(w, 1e-9)
+        n = self.n_nodes
+        # coo -> csr would sum parallel edges; keep the shortest instead
+        order = np.lexsort((w, np.minimum(self.u, self.v), np.maximum(self.u, self.v)))
+        a = np.minimum(self.u, self.v)[order]
+        b = np.maximum(self.u, self.v)[order]
+        keep = np.ones(len(order), bool)
+        keep[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        a, b, ww = a[keep], b[keep], w[order][keep]
+        return sparse.coo_matrix(
+            (np.r_[ww, ww], (np.r_[a, b], np.r_[b, a])), shape=(n, n)
+        ).tocsr()
+
+    def components(self) -> np.ndarray:
+        """Return the connected-piece label of every node."""
+        _, labels = csgraph.connected_components(self.adjacency(), directed=False)
+        return labels
+
+    def edges_frame(self) -> gpd.GeoDataFrame:
+        """Return the edges as a GeoDataFrame (index ``edge_id``)."""
+        return gpd.GeoDataFrame(
+            {"u": self.u, "v": self.v, "length_m": self.length_m, "kind": self.kind,
+             "street_row": self.street_row},
+            geometry=self.geometry, crs=self.crs,
+        ).rename_axis("edge_id")
+
+    def nodes_frame(self) -> gpd.GeoDataFrame:
+        """Return the nodes as a GeoDataFrame (index ``node_id``)."""
+        return gpd.GeoDataFrame(
+            {"feed": self.feed}, geometry=shapely.points(self.x, self.y), crs=self.crs
+        ).rename_axis("node_id")
+
+    def to_networkx(self) -> nx.MultiGraph:
+        """Return a networkx MultiGraph view: nodes with ``x``, ``y``, ``feed``; edges keyed by
+        edge id with ``length_m``, ``kind`` and ``geometry``."""
+        g = nx.MultiGraph(crs=self.crs)
+        g.add_nodes_from(
+            (i, {"x": float(self.x[i]), "y": float(self.y[i]), "feed": str(self.feed[i])})
+            for i in range(self.n_nodes)
+        )
+        g.add_edges_from(
+            (int(self.u[i]), int(self.v[i]), i,
+             {"length_m": float(self.length_m[i]), "kind": str(self.kind[i]),
+              "geometry": self.geometry[i]})
+            for i in range(self.n_edges)
+        )
+        return g
+
+
+# ---------------------------------------------------------------------------------------------
+# cleaning
+
+
+def _lines(gdf: gpd.GeoDataFrame, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return single 2-D LineStrings and the input row position of each."""
+    if gdf.crs is not None and gdf.crs.to_epsg() != 25832:
+        msg = (
+            f"Layer {layer} is in {gdf.crs}, not EPSG:25832. Reproject it first "
+            "(GeoDataFrame.to_crs('EPSG:25832'))."
+        )
+        raise SchemaError(msg)
+    geoms = shapely.force_2d(np.asarray(gdf.geometry.values, dtype=object))
+    parts, rows = shapely.get_parts(geoms, return_index=True)
+    is_line = shapely.get_type_id(parts) == 1
+    return parts[is_line], rows[is_line]
+
+
+def _snap_endpoints(
+    lines: np.ndarray, tolerance: float, grid: float
+) -> tuple[np.ndarray, int]:
+    """Close gaps up to ``tolerance`` metres between line ends and between a line end and a line.
+
+    Ends within the tolerance of each other (and not already touching) move to their common
+    centre; a dangling end within the tolerance of another line gets a short extension to the
+    nearest point on that line. Returns the new lines and the number of ends moved.
+    """
+    n = len(lines)
+    if n == 0 or tolerance <= 0:
+        return lines, 0
+    coords = [shapely.get_coordinates(g) for g in lines]
+    ends = np.array([[c[0], c[-1]] for c in coords]).reshape(-1, 2)  # 2 ends per line
+    # 1. end-to-end clusters
+    tree = cKDTree(ends)
+    pairs = tree.query_pairs(tolerance, output_type="ndarray")
+    moved = np.zeros(len(ends), bool)
+    new_ends = ends.copy()
+    if len(pairs):
+        # ends of the same line never merge (that would collapse a short piece)
+        pairs = pairs[pairs[:, 0] // 2 != pairs[:, 1] // 2]
+        graph = sparse.coo_matrix(
+            (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(ends), len(ends))
+        )
+        _, label = csgraph.connected_components(graph, directed=False)
+        centre = np.zeros((label.max() + 1, 2))
+        np.add.at(centre, label, ends)
+        centre /= np.bincount(label)[:, None]
+        new_ends = centre[label]
+        moved = np.hypot(*(new_ends - ends).T) > grid
+    # 2. dangling ends near another line (T-junction undershoots)
+    rounded = np.round(new_ends, 3)
+    _, inverse, counts = np.unique(rounded, axis=0, return_inverse=True, return_counts=True)
+    dangling = counts[inverse.ravel()] == 1
+    line_tree = shapely.STRtree(lines)
+    end_points = shapely.points(new_ends)
+    d_idx = np.flatnonzero(dangling)
+    extend_to: dict[int, np.ndarray] = {}
+    if len(d_idx):
+        pts = end_points[d_idx]
+        pair_idx = line_tree.query(pts, predicate="dwithin", distance=tolerance)
+        if pair_idx.shape[1]:
+            e_pos, line_idx = pair_idx
+            own = d_idx[e_pos] // 2
+            ok = line_idx != own
+            e_pos, line_idx = e_pos[ok], line_idx[ok]
+            dist = shapely.distance(pts[e_pos], lines[line_idx])
+            ok = dist > 1e-9
+            e_pos, line_idx, dist = e_pos[ok], line_idx[ok], dist[ok]
+            order = np.lexsort((dist, e_pos))
+            e_pos, line_idx = e_pos[order], line_idx[order]
+            first = np.r_[True, e_pos[1:] != e_pos[:-1]]
+            for ep, li in zip(e_pos[first], line_idx[first], strict=True):
+                target = lines[li]
+                p = shapely.line_interpolate_point(target, shapely.line_locate_point(
+                    target, pts[ep]))
+                extend_to[int(d_idx[ep])] = shapely.get_coordinates(p)[0]
+    out = []
+    n_moved = int(moved.sum()) + len(extend_to)
+    for i, c in enumerate(coords):
+        c = c.copy()
+        c[0], c[-1] = new_ends[2 * i], new_ends[2 * i + 1]
+        if 2 * i in extend_to:
+            c = np.vstack([extend_to[2 * i], c])
+        if 2 * i + 1 in extend_to:
+            c = np.vstack([c, extend_to[2 * i + 1]])
+        out.append(c)
+    return (_make_lines(out) if out else lines), n_moved
+
+
+def _make_lines(coords: list[np.ndarray]) -> np.ndarray:
+    """Return an array of LineStrings from a list of coordinate arrays of any lengths."""
+    if not coords:
+        return np.empty(0, dtype=object)
+    sizes = [len(c) for c in coords]
+    return shapely.linestrings(
+        np.vstack(coords), indices=np.repeat(np.arange(len(coords)), sizes)
+    )
+
+
+def _node_lines(lines: np.ndarray, grid: float) -> np.ndarray:
+    """Node lines at every crossing and merge overlaps (snap-rounding to ``grid`` metres)."""
+    if len(lines) == 0:
+        return np.empty(0, dtype=object)
+    merged = shapely.unary_union(shapely.set_precision(lines, grid), grid_size=grid)
+    parts = shapely.get_parts(merged)
+    parts = parts[shapely.get_type_id(parts) == 1]
+    return parts[shapely.length(parts) > 0]
+
+
+def _graph_arrays(pieces: np.ndarray, grid: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return node coordinates and edge end nodes of noded pieces (ends equal on the grid)."""
+    first = shapely.get_coordinates(shapely.get_point(pieces, 0))
+    last = shapely.get_coordinates(shapely.get_point(pieces, -1))
+    keys = np.round(np.vstack([first, last]) / grid).astype(np.int64)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    nodes_xy = np.zeros((len(uniq), 2))
+    nodes_xy[inverse] = np.vstack([first, last])
+    n = len(pieces)
+    return nodes_xy, inverse[:n], inverse[n:]
+
+
+def _n_components(n_nodes: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
+    mat = sparse.coo_matrix((np.ones(len(u)), (u, v)), shape=(n_nodes, n_nodes))
+    return csgraph.connected_components(mat, directed=False)
+
+
+def _duplicates(lines: np.ndarray) -> np.ndarray:
+    """Boolean mask of lines equal (either direction) to an earlier line, on a 1 cm grid."""
+    norm = shapely.normalize(shapely.set_precision(lines, 0.01))
+    wkb = pd.Series(shapely.to_wkb(norm))
+    return wkb.duplicated().to_numpy()
+
+
+def build_street_graph(
+    streets: gpd.GeoDataFrame,
+    *,
+    dh_network: gpd.GeoDataFrame | None = None,
+    heat_sources: gpd.GeoDataFrame | None = None,
+    scenario: Scenario,
+) -> StreetGraph:
+    """Clean the street layer into a graph and join the existing mains and heat sources.
+
+    Parameters
+    ----------
+    streets
+        Street centrelines (LineString / MultiLineString, EPSG:25832); optional ``road_class``
+        and ``name`` are kept per edge.
+    dh_network
+        Existing district-heating mains (LineStrings). Street edges lying along a main (within
+        ``network.existing_main_tolerance_m`` for at least ``network.existing_main_min_share``
+        of their length) become ``"existing"`` edges with no new trench; their nodes, and
+        street nodes within the tolerance of a main, become feed points.
+    heat_sources
+        Feed points (Points) indexed by ``source_id``; each is linked to its nearest street node
+        within ``network.source_max_distance_m`` by a ``"source_link"`` edge.
+    scenario
+        Uses ``network.snap_tolerance_m``, ``network.grid_size_m`` and the parameters above.
+
+    Returns
+    -------
+    StreetGraph
+        With ``report`` (:class:`CleaningReport`) saying what cleaning changed.
+
+    Raises
+    ------
+    SchemaError
+        If a layer is not in EPSG:25832.
+    TopologyError
+        If no street line remains after cleaning.
+    """
+    tol = float(scenario.value("network.snap_tolerance_m"))
+    grid = float(scenario.value("network.grid_size_m"))
+    lines, rows = _lines(streets, "streets")
+    n_parts = len(lines)
+    lengths = shapely.length(lines)
+    zero = lengths < grid
+    lines, rows = lines[~zero], rows[~zero]
+    dup = _duplicates(lines)
+    lines, rows = lines[~dup], rows[~dup]
+    if len(lines) == 0:
+        msg = "Layer streets has no line longer than the grid size after cleaning; check the layer."
+        raise TopologyError(msg)
+
+    # components of the noded input, before snapping
+    raw_pieces = _node_lines(lines, grid)
+    xy0, u0, v0 = _graph_arrays(raw_pieces, grid)
+    comps_before, _ = _n_components(len(xy0), u0, v0)
+
+    snapped, n_snapped = _snap_endpoints(lines, tol, grid)
+    pieces = _node_lines(snapped, grid)
+    xy, u, v = _graph_arrays(pieces, grid)
+    # drop self-loops that snapping or noding may leave on tiny pieces
+    loop = (u == v) & (shapely.length(pieces) < 2 * tol)
+    pieces, u, v = pieces[~loop], u[~loop], v[~loop]
+    overlap_m = float(shapely.length(snapped).sum() - shapely.length(pieces).sum())
+
+    # nodes that are no end of any (snapped) input line were created at crossings
+    ends = np.vstack([
+        shapely.get_coordinates(shapely.get_point(snapped, 0)),
+        shapely.get_coordinates(shapely.get_point(snapped, -1)),
+    ])
+    end_keys = {tuple(k) for k in np.round(ends / grid).astype(np.int64)}
+    node_keys = np.round(xy / grid).astype(np.int64)
+    added = int(sum(tuple(k) not in end_keys for k in node_keys))
+
+    # each piece inherits the attributes of the input line it lies on
+    tree = shapely.STRtree(snapped)
+    mid = shapely.line_interpolate_point(pieces, 0.5, normalized=True)
+    _, nearest = tree.query_nearest(mid, all_matches=False)
+    street_row = rows[nearest]
+
+    attrs = pd.DataFrame(index=range(len(streets)))
+    for col in ("road_class", "name", "type"):
+        if col in streets.columns:
+            attrs[col] = streets[col].to_numpy()
+
+    n = len(xy)
+    graph = StreetGraph(
+        x=xy[:, 0].copy(), y=xy[:, 1].copy(), feed=np.full(n, "", dtype=object),
+        u=u.astype(np.int64), v=v.astype(np.int64), length_m=shapely.length(pieces),
+        kind=np.full(len(pieces), "street", dtype=object), geometry=pieces,
+        street_row=street_row.astype(np.int64), street_attributes=attrs,
+    )
+    mains_joined = mains_missing = 0.0
+    if dh_network is not None and len(dh_network):
+        graph, mains_joined, mains_missing = _join_mains(graph, dh_network, scenario)
+    sources_joined, sources_rejected = 0, ()
+    if heat_sources is not None and len(heat_sources):
+        graph, sources_joined, sources_rejected = _join_sources(graph, heat_sources, scenario)
+
+    report = _report(
+        graph, streets_rows=len(streets), parts=n_parts, zero=int(zero.sum()),
+        dup=int(dup.sum()), overlap=overlap_m, snapped=n_snapped, added=added,
+        before=comps_before,
+    )
+    report = replace(
+        report, mains_joined_m=mains_joined, mains_not_joined_m=mains_missing,
+        sources_joined=sources_joined, sources_rejected=tuple(sources_rejected),
+    )
+    logger.info("Street graph: %s", report.summary())
+    return replace(graph, report=report)
+
+
+def _report(
+    graph: StreetGraph, *, streets_rows: int, parts: int, zero: int, dup: int, overlap: float,
+    snapped: int, added: int, before: int,
+) -> CleaningReport:
+    n_comp, label = _n_components(graph.n_nodes, graph.u, graph.v)
+    n_nodes = np.bincount(label, minlength=n_comp)
+    n_edges = np.bincount(label[graph.u], minlength=n_comp)
+    length = np.bincount(label[graph.u], weights=graph.length_m, minlength=n_comp)
+    has_feed = np.bincount(label[graph.is_feed], minlength=n_comp) > 0
+    cx = np.bincount(label, weights=graph.x, minlength=n_comp) / n_nodes
+    cy = np.bincount(label, weights=graph.y, minlength=n_comp) / n_nodes
+    comps = pd.DataFrame(
+        {"n_nodes": n_nodes, "n_edges": n_edges, "length_m": length, "has_feed": has_feed,
+         "x": cx, "y": cy}
+    ).sort_values(["n_nodes", "length_m"], ascending=False, kind="stable")
+    comps = comps.reset_index(drop=True).rename_axis("component")
+    return CleaningReport(
+        input_lines=streets_rows, input_parts=parts, zero_length_dropped=zero,
+        duplicates_dropped=dup, overlap_removed_m=overlap, endpoints_snapped=snapped,
+        nodes_added_at_crossings=added, n_nodes=graph.n_nodes, n_edges=graph.n_edges,
+        length_m=float(graph.length_m.sum()), components_before=int(before),
+        components_after=int(n_comp), component_sizes=tuple(int(s) for s in comps["n_nodes"]),
+        components=comps,
+    )
+
+
+def _join_mains(
+    graph: StreetGraph, mains: gpd.GeoDataFrame, scenario: Scenario
+) -> tuple[StreetGraph, float, float]:
+    """Mark street edges along existing mains as ``existing`` and their nodes as feed points."""
+    tol = float(scenario.value("network.existing_main_tolerance_m"))
+    share = float(scenario.value("network.existing_main_min_share"))
+    main_lines, _ = _lines(mains, "dh_network")
+    if len(main_lines) == 0:
+        return graph, 0.0, 0.0
+    zone = shapely.buffer(shapely.union_all(main_lines), tol)
+    shapely.prepare(zone)
+    candidates = shapely.STRtree(graph.geometry).query(zone, predicate="intersects")
+    kind = graph.kind.copy()
+    if len(candidates):
+        inside = shapely.length(shapely.intersection(graph.geometry[candidates], zone))
+        along = candidates[inside >= share * graph.length_m[candidates]]
+        kind[along] = "existing"
+    feed = graph.feed.copy()
+    on_main = kind == "existing"
+    feed[graph.u[on_main]] = EXISTING_NETWORK
+    feed[graph.v[on_main]] = EXISTING_NETWORK
+    # street nodes where a main crosses or ends near the street
+    near = shapely.dwithin(shapely.points(graph.x, graph.y), shapely.union_all(main_lines), tol)
+    feed[near] = EXISTING_NETWORK
+    joined = float(graph.length_m[on_main].sum())
+    street_zone = shapely.buffer(shapely.union_all(graph.geometry), tol)
+    missing = float(shapely.length(shapely.difference(shapely.union_all(main_lines),
+                                                      street_zone)))
+    logger.info(
+        "Existing mains: %d street edges (%.1f km) marked as existing network, %d feed nodes; "
+        "%.0f m of mains lie away from streets", int(on_main.sum()), joined / 1000,
+        int((feed == EXISTING_NETWORK).sum()), missing,
+    )
+    return replace(graph, kind=kind, feed=feed), joined, missing
+
+
+def _join_sources(
+    graph: StreetGraph, sources: gpd.GeoDataFrame, scenario: Scenario
+) -> tuple[StreetGraph, int, list[str]]:
+    """Add each heat source as a node linked to its nearest street node."""
+    max_d = float(scenario.value("network.source_max_distance_m"))
+    if sources.crs is not None and sources.crs.to_epsg() != 25832:
+        msg = (f"Layer heat_sources is in {sources.crs}, not EPSG:25832. Reproject it first "
+               "(GeoDataFrame.to_crs('EPSG:25832')).")
+        raise SchemaError(msg)
+    ids = (sources["source_id"] if "source_id" in sources.columns else sources.index).astype(str)
+    pts = shapely.force_2d(np.asarray(sources.geometry.values, dtype=object))
+    sxy = shapely.get_coordinates(pts)
+    dist, nearest = cKDTree(np.c_[graph.x, graph.y]).query(sxy)
+    ok = dist <= max_d
+    rejected = ids[~ok].tolist()
+    for sid, d in zip(rejected, dist[~ok], strict=True):
+        logger.warning("Heat source %s is %.0f m from the nearest street node (max %.0f m); "
+                       "it is not joined", sid, d, max_d)
+    k = int(ok.sum())
+    n = graph.n_nodes
+    new_nodes = np.arange(n, n + k)
+    links = shapely.linestrings(
+        np.stack([sxy[ok], np.c_[graph.x[nearest[ok]], graph.y[nearest[ok]]]], axis=1)
+    )
+    link_len = np.maximum(dist[ok], 0.0)
+    g = replace(
+        graph,
+        x=np.r_[graph.x, sxy[ok, 0]], y=np.r_[graph.y, sxy[ok, 1]],
+        feed=np.r_[graph.feed, ids[ok].to_numpy(dtype=object)],
+        u=np.r_[graph.u, new_nodes], v=np.r_[graph.v, nearest[ok]],
+        length_m=np.r_[graph.length_m, link_len],
+        kind=np.r_[graph.kind, np.full(k, "source_link", dtype=object)],
+        geometry=np.r_[graph.geometry, links],
+        street_row=np.r_[graph.street_row, np.full(k, -1)],
+    )
+    return g, k, rejected
+
+
+# ---------------------------------------------------------------------------------------------
+# service connections
+
+
+@dataclass(frozen=True)
+class Connections:
+    """How each property is linked to the street graph.
+
+    ``graph`` is the street graph with its edges split at the connection points;
+    ``service`` (index ``property_id``) holds ``node`` (the graph node the service pipe meets),
+    ``length_m`` and the service-pipe LineString; ``rejected`` (index ``property_id``) holds
+    every property that could not be linked, with ``reason`` and ``distance_m``.
+    """
+
+    graph: StreetGraph
+    service: gpd.GeoDataFrame
+    rejected: gpd.GeoDataFrame
+
+
+def _split_line(coords: np.ndarray, positions: np.ndarray) -> list[np.ndarray]:
+    """Split a polyline (coordinate array) at increasing interior distances along it."""
+    seg = np.hypot(*np.diff(coords, axis=0).T)
+    cum = np.r_[0.0, np.cumsum(seg)]
+    out = []
+    start_pt = coords[0]
+    start_i = 0  # first vertex index strictly after the current start point
+    cuts = []
+    for pos in positions:
+        j = int(np.searchsorted(cum, pos, side="right"))  # vertex after pos
+        j = min(max(j, 1), len(coords) - 1)
+        t = (pos - cum[j - 1]) / seg[j - 1] if seg[j - 1] > 0 else 0.0
+        cuts.append((j, coords[j - 1] + t * (coords[j] - coords[j - 1])))
+    start_i = 1
+    for j, pt in cuts:
+        middle = coords[start_i:j]
+        out.append(np.vstack([start_pt, middle, pt]))
+        start_pt, start_i = pt, j
+    out.append(np.vstack([start_pt, coords[start_i:]]))
+    return out
+
+
+def connect_properties(
+    graph: StreetGraph, properties: gpd.GeoDataFrame, *, scenario: Scenario
+) -> Connections:
+    """Link each property to the nearest street edge that reaches a feed point.
+
+    The property's representative point (a point inside its polygon) is projected on the
+    nearest edge of a connected piece holding a feed point; the edge is split there and the
+    service pipe runs straight from the point to the split. Split points on one edge are sorted
+    along it; points closer than ``network.grid_size_m`` share a node.
+
+    Parameters
+    ----------
+    graph
+        From :func:`build_street_graph`; needs at least one feed point to link anything.
+    properties
+        Indexed by ``property_id``; Point or (Multi)Polygon geometry in EPSG:25832.
+    scenario
+        Uses ``network.service_max_distance_m`` and ``network.grid_size_m``.
+
+    Returns
+    -------
+    Connections
+        The split graph, the service pipes and the rejected properties with their reason.
+    """
+    max_d = float(scenario.value("network.service_max_distance_m"))
+    grid = float(scenario.value("network.grid_size_m"))
+    ids = properties.index.to_numpy()
+    geoms = shapely.force_2d(np.asarray(properties.geometry.values, dtype=object))
+    pts = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+
+    labels = graph.components()
+    feed_comps = np.unique(labels[graph.is_feed])
+    usable = np.isin(labels[graph.u], feed_comps) & (graph.kind != "source_link")
+    usable_idx = np.flatnonzero(usable)
+    all_idx = np.flatnonzero(graph.kind != "source_link")
+
+    edge_of = np.full(len(pts), -1)
+    dist = np.full(len(pts), np.inf)
+    if len(usable_idx):
+        tree = shapely.STRtree(graph.geometry[usable_idx])
+        (p_i, e_i), d = tree.query_nearest(
+            pts, max_distance=max_d, return_distance=True, all_matches=False
+        )
+        edge_of[p_i] = usable_idx[e_i]
+        dist[p_i] = d
+    failed = np.flatnonzero(edge_of < 0)
+    reasons = np.empty(len(failed), dtype=object)
+    fail_d = np.full(len(failed), np.nan)
+    if len(failed):
+        tree_all = shapely.STRtree(graph.geometry[all_idx])
+        (p_j, e_j), d2 = tree_all.query_nearest(
+            pts[failed], return_distance=True, all_matches=False
+        )
+        fail_d[p_j] = d2
+        near_e = all_idx[e_j]
+        reasons[:] = f"farther than {max_d:g} m from any street"
+        unreachable = (d2 <= max_d) & ~np.isin(labels[graph.u[near_e]], feed_comps)
+        reasons[p_j[unreachable]] = (
+            "nearest street lies on a piece of the street graph that reaches no existing "
+            "network or heat source"
+        )
+        if not len(feed_comps):
+            reasons[:] = "the street graph has no feed point (no existing main or heat source)"
+    rejected = gpd.GeoDataFrame(
+        {"reason": reasons, "distance_m": fail_d},
+        geometry=geoms[failed], index=pd.Index(ids[failed], name=properties.index.name),
+        crs=graph.crs,
+    )
+
+    ok = np.flatnonzero(edge_of >= 0)
+    e = edge_of[ok]
+    lines = graph.geometry[e]
+    pos = shapely.line_locate_point(lines, pts[ok])
+    elen = graph.length_m[e]
+    # ends snap to the existing end nodes
+    node_of = np.full(len(ok), -1)
+    node_of[pos <= grid] = graph.u[e[pos <= grid]]
+    node_of[pos >= elen - grid] = graph.v[e[pos >= elen - grid]]
+    interior = node_of < 0
+
+    new_x: list[float] = []
+    new_y: list[float] = []
+    keep = np.ones(graph.n_edges, bool)
+    add_u: list[int] = []
+    add_v: list[int] = []
+    add_geom: list[np.ndarray] = []
+    add_parent: list[int] = []
+    n0 = graph.n_nodes
+    ii = np.flatnonzero(interior)
+    order = ii[np.lexsort((pos[ii], e[ii]))]
+    # group by edge
+    if len(order):
+        edges_sorted = e[order]
+        bounds = np.flatnonzero(np.r_[True, edges_sorted[1:] != edges_sorted[:-1], True])
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            members = order[a:b]
+            edge = int(e[members[0]])
+            p = pos[members]
+            # merge positions closer than the grid
+            group = np.r_[0, np.cumsum(np.diff(p) > grid)]
+            cut_pos = p[np.r_[True, np.diff(group) > 0]]
+            coords = shapely.get_coordinates(graph.geometry[edge])
+            pieces = _split_line(coords, cut_pos)
+            node_ids = np.arange(len(cut_pos)) + n0 + len(new_x)
+            for c in pieces[1:]:
+                new_x.append(c[0, 0])
+                new_y.append(c[0, 1])
+            node_of[members] = node_ids[group]
+            chain = np.r_[graph.u[edge], node_ids, graph.v[edge]]
+            keep[edge] = False
+            add_u.extend(chain[:-1].tolist())
+            add_v.extend(chain[1:].tolist())
+            add_geom.extend(pieces)
+            add_parent.extend([edge] * len(pieces))
+    add_geom_arr = _make_lines(add_geom)
+    parent = np.asarray(add_parent, dtype=np.int64)
+    split_graph = replace(
+        graph,
+        x=np.r_[graph.x, new_x], y=np.r_[graph.y, new_y],
+        feed=np.r_[graph.feed, np.full(len(new_x), "", dtype=object)],
+        u=np.r_[graph.u[keep], np.asarray(add_u, dtype=np.int64)],
+        v=np.r_[graph.v[keep], np.asarray(add_v, dtype=np.int64)],
+        length_m=np.r_[graph.length_m[keep], shapely.length(add_geom_arr)],
+        kind=np.r_[graph.kind[keep], graph.kind[parent]],
+        geometry=np.r_[graph.geometry[keep], add_geom_arr],
+        street_row=np.r_[graph.street_row[keep], graph.street_row[parent]],
+    )
+    node_xy = np.c_[split_graph.x[node_of], split_graph.y[node_of]]
+    service_geom = shapely.linestrings(
+        np.stack([shapely.get_coordinates(pts[ok]), node_xy], axis=1)
+    )
+    service = gpd.GeoDataFrame(
+        {"node": node_of, "length_m": shapely.length(service_geom)},
+        geometry=service_geom, index=pd.Index(ids[ok], name=properties.index.name),
+        crs=graph.crs,
+    )
+    logger.info(
+        "Connected %d of %d properties (%d edges split, %d nodes added); %d rejected",
+        len(ok), len(pts), int((~keep).sum()), len(new_x), len(failed),
+    )
+    return Connections(split_graph, service, rejected)
