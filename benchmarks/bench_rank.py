@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python benchmarks/bench_rank.py                 # the bundled sample
     .venv/bin/python benchmarks/bench_rank.py --data DIR
     .venv/bin/python benchmarks/bench_rank.py --synthetic 200 # no sample: a made-up table
+    .venv/bin/python benchmarks/bench_rank.py --synthetic 2000 --private 400000  # national
 
 Prints: seconds to rank (best and median of several runs), seconds for heat demand and CO2 of
 all properties, the share of municipal buildings at label D or worse, the total base-year CO2 of
@@ -74,13 +75,15 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--synthetic", type=int, default=0,
                         help="use N made-up municipal buildings instead of a dataset")
+    parser.add_argument("--private", type=int, default=7300,
+                        help="with --synthetic: number of made-up private properties")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     scenario = load_scenario()
 
     t0 = time.perf_counter()
     if args.synthetic:
-        props, labels, proposals = synthetic(args.synthetic)
+        props, labels, proposals = synthetic(args.synthetic, args.private)
         where = f"synthetic table, {args.synthetic} municipal buildings"
     else:
         from heatplan.validate import load_dataset

@@ -49,18 +49,19 @@ def specific_heat_demand(
         If a use code has no use class, or a use class has no ``demand.specific_heat`` table.
     """
     mapping = {str(k): str(v) for k, v in scenario.value("demand.use_class").items()}
-    codes = bbr_use_code.astype(str).str.strip()
+    # work on a RangeIndex: attribute look-ups on a Series with a large string index are slow
+    codes = pd.Series(bbr_use_code.to_numpy(), dtype=object).astype(str).str.strip()
     use_class = codes.map(mapping)
     unknown = sorted(codes[use_class.isna()].unique())
     if unknown:
-        ids = list(codes.index[use_class.isna()][:5])
+        ids = list(bbr_use_code.index[use_class.isna().to_numpy()][:5])
         msg = (
             f"Scenario parameter demand.use_class has no use class for BBR use codes {unknown} "
             f"(properties {ids}…). Add them to demand.use_class in a scenario file."
         )
         raise ScenarioError(msg)
     tables = scenario.section("demand.specific_heat")
-    year = pd.to_numeric(year_built, errors="coerce").fillna(0).to_numpy()
+    year = pd.to_numeric(pd.Series(year_built.to_numpy()), errors="coerce").fillna(0).to_numpy()
     result = np.full(len(codes), np.nan)
     classes = use_class.to_numpy()
     for name in np.unique(classes):

@@ -118,19 +118,22 @@ def _demand(properties: pd.DataFrame, scenario: Scenario) -> pd.Series:
     return estimate_heat_demand(properties, None, scenario=scenario)["heat_demand_mwh_a"]
 
 
-def _effective_types(
-    heating_type: pd.Series, years: list[int], dh_from_year: pd.Series | None
-) -> np.ndarray:
-    """Return an (n, years) array of type positions in HEATING_TYPES, after any DH switch."""
+def _type_codes(heating_type: pd.Series) -> np.ndarray:
+    """Return each property's position in HEATING_TYPES (unknown types count as ``other``)."""
     order = {t: i for i, t in enumerate(HEATING_TYPES)}
-    codes = heating_type.map(order).fillna(order["other"]).to_numpy(dtype=int)
-    table = np.repeat(codes[:, None], len(years), axis=1)
-    if dh_from_year is not None:
-        switch = pd.to_numeric(dh_from_year.reindex(heating_type.index), errors="coerce")
-        switch = switch.to_numpy(dtype=float)
-        switched = np.asarray(years, dtype=float)[None, :] >= switch[:, None]  # NaN → False
-        table = np.where(switched, order["district_heating"], table)
-    return table
+    values = pd.Series(heating_type.to_numpy(), dtype=object)
+    return values.map(order).fillna(order["other"]).to_numpy(dtype=np.intp)
+
+
+def _switched(
+    index: pd.Index, years: list[int], dh_from_year: pd.Series | None
+) -> np.ndarray | None:
+    """Return an (n, years) mask: True where the property is on district heating by switch."""
+    if dh_from_year is None:
+        return None
+    switch = pd.to_numeric(dh_from_year, errors="coerce").astype(float)
+    switch = switch[~switch.index.duplicated(keep="first")].reindex(index).to_numpy(dtype=float)
+    return np.asarray(years, dtype=float)[None, :] >= switch[:, None]  # NaN compares False
 
 
 def property_emissions(
@@ -162,9 +165,14 @@ def property_emissions(
     """
     years = [int(y) for y in years]
     factors = heat_emission_factors(scenario, years).to_numpy()
-    types = _effective_types(_heating_type(properties), years, dh_from_year)
+    codes = _type_codes(_heating_type(properties))
     demand = _demand(properties, scenario).to_numpy(dtype=float)
-    values = demand[:, None] * factors[types, np.arange(len(years))[None, :]]
+    values = factors[codes]  # (n, years): each row its type's factors
+    values *= demand[:, None]
+    switched = _switched(properties.index, years, dh_from_year)
+    if switched is not None:
+        dh = factors[list(HEATING_TYPES).index("district_heating")]
+        np.copyto(values, demand[:, None] * dh[None, :], where=switched)
     return pd.DataFrame(
         values, index=properties.index.rename("property_id"),
         columns=pd.Index(years, name="year"),
@@ -189,13 +197,19 @@ def emissions_by_heating_type(
         Index ``heating_type`` (all of ``heating.HEATING_TYPES``), one column per year, t CO2.
     """
     years = [int(y) for y in years]
-    co2 = property_emissions(
-        properties, scenario=scenario, years=years, dh_from_year=dh_from_year
-    ).to_numpy()
-    types = _effective_types(_heating_type(properties), years, dh_from_year)
-    totals = np.zeros((len(HEATING_TYPES), len(years)))
+    factors = heat_emission_factors(scenario, years).to_numpy()
+    codes = _type_codes(_heating_type(properties))
+    demand = _demand(properties, scenario).to_numpy(dtype=float)
+    switched = _switched(properties.index, years, dh_from_year)
+    k = len(HEATING_TYPES)
+    dh = list(HEATING_TYPES).index("district_heating")
+    # heat (MWh) by the type in use in each year, then × that type's factor of the year
+    heat = np.zeros((k, len(years)))
     for j in range(len(years)):
-        totals[:, j] = np.bincount(types[:, j], weights=co2[:, j], minlength=len(HEATING_TYPES))
+        on_dh = switched[:, j] if switched is not None else np.zeros(len(codes), bool)
+        heat[:, j] = np.bincount(codes[~on_dh], weights=demand[~on_dh], minlength=k)
+        heat[dh, j] += demand[on_dh].sum()
+    totals = heat * factors
     return pd.DataFrame(
         totals, index=pd.Index(list(HEATING_TYPES), name="heating_type"),
         columns=pd.Index(years, name="year"),
