@@ -52,6 +52,14 @@ HEADERS = {
         "explanation": "Why",
     },
 }
+VALUE_WORDS = {
+    "da": {"proposals": "mærkets forslag", "class_step": "løft til målklassen",
+           "label": "energimærke", "area": "areal og byggeår", "profitable": "rentable",
+           "all": "alle"},
+    "en": {"proposals": "the label's proposals", "class_step": "step to the target class",
+           "label": "energy label", "area": "area and age", "profitable": "profitable",
+           "all": "all"},
+}
 SHEETS = {
     "da": ("Renoveringsrangering", "Forudsætninger"),
     "en": ("Renovation ranking", "Assumptions"),
@@ -87,9 +95,22 @@ def _write(
     table = ranking.reset_index()
     with atomic_path(paths[0], overwrite=overwrite) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8", float_format="%.6g")
-    headers = HEADERS[lang]
+    target_year = scenario.value("general.target_year")
+    headers = {
+        k: v.replace("målåret", f"{target_year}").replace("target year", f"{target_year}")
+        for k, v in HEADERS[lang].items()
+    }
     sheet, assumptions_sheet = SHEETS[lang]
-    human = table.rename(columns=headers)
+    from heatplan.model.heating import HEATING_TYPES
+
+    human = table[["rank", *[c for c in table.columns if c != "rank"]]].copy()
+    if lang == "da":
+        human["heating_type"] = human["heating_type"].map(HEATING_TYPES).fillna(
+            human["heating_type"])
+    words = VALUE_WORDS[lang]
+    for column in ("saving_basis", "demand_source", "proposal_set"):
+        human[column] = human[column].map(words).fillna(human[column])
+    human = human.rename(columns=headers)
     prefixes = ("renovation.", "emissions.", "labels.", "general.", "demand.")
     assumptions = pd.DataFrame(
         [
@@ -161,16 +182,23 @@ def command(
     share = 100.0 * poor.sum() / labelled.sum() if labelled.any() else float("nan")
     total = f"{ranking['co2_saved_t_horizon'].sum():,.0f}"
     renew = int(ranking["renew_label_first"].sum())
+    first = scenario.value("renovation.first_saving_year")
+    last = scenario.value("general.horizon_end_year")
+    ccs_on = bool(scenario.value("emissions.ccs_enabled"))
+    ccs_year = scenario.value("emissions.ccs_start_year")
     if lang == "da":
+        ccs_text = f"med CO2-fangst fra {ccs_year}" if ccs_on else "uden CO2-fangst"
         click.echo(
             f"{n} kommunale bygninger; {labelled.sum()} med energimærke, heraf {share:.0f} % D "
             f"eller dårligere; {renew} skal have fornyet mærket. Samlet CO2-besparelse "
-            f"{total.replace(',', '.')} t."
+            f"{first}–{last}: {total.replace(',', '.')} t ({ccs_text})."
         )
     else:
+        ccs_text = f"with carbon capture from {ccs_year}" if ccs_on else "without carbon capture"
         click.echo(
             f"{n} municipal buildings; {labelled.sum()} with a label, {share:.0f} % of them D "
-            f"or worse; {renew} need a new label. Total CO2 saving {total} t."
+            f"or worse; {renew} need a new label. Total CO2 saving {first}–{last}: {total} t "
+            f"({ccs_text})."
         )
     for pid, row in ranking.head(top).iterrows():
         address = row["address"] if isinstance(row["address"], str) else pid
