@@ -215,6 +215,7 @@ def test_inputs_are_not_mutated():
 SAMPLE = Path(__file__).resolve().parents[1] / "gis_data" / "sample.gpkg"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the bundled sample gis_data/sample.gpkg is absent")
 def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
     from heatplan.model.demand import estimate_heat_demand
