@@ -39,6 +39,7 @@ from heatplan.io import bbr, dar, geodanmark, plandata
 from heatplan.io.atomic import atomic_path, check_writable
 from heatplan.schema import (
     BBR_USE_CODES,
+    HEATING_FUEL_CODES,
     HEATING_INSTALLATION_CODES,
     OWNER_TYPE_CODES,
     RESIDENTIAL_USE_CODES,
@@ -72,6 +73,7 @@ REJECT_REASONS: dict[str, str] = {
     "unheated_no_area": "heating 9 or none registered and no heated area",
     "use_not_in_contract": "use code neither in the contract nor with a parent code in it",
     "heating_not_registered": "no heating installation registered (byg056 empty)",
+    "heating_code_unknown": "byg056 not a known heating installation code",
     "no_heated_area": "byg039 + byg040 and byg038 are zero or empty",
     "no_year_built": "byg026 empty or before 1500",
     "no_location": "no footprint, no BBR point and no DAR access point",
@@ -232,6 +234,7 @@ def _assign_reasons(frame: pd.DataFrame) -> pd.Series:
         ("unheated_no_area", unheated & ~(frame["heated_area_m2"] > 0)),
         ("use_not_in_contract", frame["bbr_use_code"].isna()),
         ("heating_not_registered", heating.isna()),
+        ("heating_code_unknown", ~heating.isin(list(HEATING_INSTALLATION_CODES))),
         ("no_heated_area", ~(frame["heated_area_m2"] > 0)),
         ("no_year_built", ~(frame["year_built"] >= 1500)),
         ("no_location", pd.Series(~_has_geometry(frame.geometry), index=frame.index)),
@@ -254,7 +257,9 @@ def build_properties(
     counts["bbr_history_rows"] = int((~bbr.is_current(raw)).sum())
     counts["bbr_duplicate_current_rows"] = duplicates
     counts["bbr_current_buildings"] = len(current)
-    counts["bbr_status"] = {k: int(v) for k, v in current["status"].value_counts().items()}
+    counts["bbr_status"] = {
+        k: int(v) for k, v in current["status"].value_counts().sort_index().items()
+    }
     if current.empty:
         where = f" in municipality {municipality}" if municipality else ""
         msg = f"{sources.bbr}: no current BBR buildings{where}; check --municipality."
@@ -315,9 +320,15 @@ def build_properties(
     counts["use_code_mapped_to_parent"] = int(
         (kept["bbr_use_code"] != kept["bbr_use_code_original"]).sum()
     )
-    unknown = sorted(set(kept["heating_installation"]) - set(HEATING_INSTALLATION_CODES))
-    if unknown:
-        notes.append(f"Heating installation codes outside the contract kept as read: {unknown}")
+    fuel = kept["heating_fuel"]
+    bad_fuel = fuel.notna() & ~fuel.isin(list(HEATING_FUEL_CODES))
+    if bad_fuel.any():
+        notes.append(
+            f"{int(bad_fuel.sum()):,} properties had a heating fuel (byg057) outside the code "
+            f"list {sorted(set(fuel[bad_fuel]))}; it was left empty."
+        )
+        kept.loc[bad_fuel, "heating_fuel"] = None
+    counts["fuel_code_unknown_blanked"] = int(bad_fuel.sum())
     logger.info(
         "BBR: %s current buildings, %s kept, %s rejected (%s)", f"{len(frame):,}",
         f"{len(kept):,}", f"{len(rejected):,}",
