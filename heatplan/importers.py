@@ -444,8 +444,8 @@ def _add_owner_types(frame: gpd.GeoDataFrame, b: pd.DataFrame, sources: ImportSo
     source = pd.Series(np.where(owner.notna(), "register", ""), index=frame.index, dtype=object)
     if sources.owner_map is not None:
         by_id, by_bfe = _read_owner_map(sources.owner_map)
-        from_id = pd.Series(frame.index, index=frame.index).map(by_id)
-        from_bfe = (frame["bfeNummer"].map(by_bfe) if len(by_bfe)
+        from_id = pd.Series(frame.index, index=frame.index).map(by_id).astype(object)
+        from_bfe = (frame["bfeNummer"].map(by_bfe).astype(object) if len(by_bfe)
                     else pd.Series(None, index=frame.index, dtype=object))
         mapped = from_id.fillna(from_bfe)
         use = owner.isna() & mapped.notna()

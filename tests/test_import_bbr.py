@@ -378,3 +378,61 @@ def test_unreadable_file_names_itself(tmp_path):
         bbr.read_bbr_table(bad)
     with pytest.raises(InputDataError, match="0151"):
         bbr.normalise_municipality("Ballerup")
+
+
+def test_owner_map_feed_points_and_mains_from_the_user(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from heatplan.importers import import_registers
+
+    bygning = _write_ois(tmp_path / "bygning.zip", "CO50200t", [
+        _building("school", byg021BygningensAnvendelse="421", byg056Varmeinstallation="2",
+                  byg057Opvarmningsmiddel="7", byg404Koordinat="POINT (710010 6180010)"),
+        _building("flats", byg021BygningensAnvendelse="140", byg056Varmeinstallation="1",
+                  byg024AntalLejlighederMedKøkken="24", bfeNummer="555",
+                  byg404Koordinat="POINT (710050 6180010)"),
+        _building("house", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="3",
+                  byg404Koordinat="POINT (710090 6180010)"),
+    ])
+    owners = tmp_path / "owners.csv"
+    owners.write_text("property_id;owner_type\nSCHOOL;50\n", encoding="utf-8")
+    bfe_owners = tmp_path / "bfe.csv"
+    bfe_owners.write_text("bfe,owner_type\n555,20\n", encoding="utf-8")
+    roads = tmp_path / "roads.gpkg"
+    gpd.GeoDataFrame({"VEJKLASSE": ["Lokalvej-Primær"]},
+                     geometry=[shapely.LineString([(710000, 6180000), (710100, 6180000)])],
+                     crs="EPSG:25832").to_file(roads)
+    feed = tmp_path / "feed.gpkg"
+    gpd.GeoDataFrame({"source_id": ["VF1"], "name": ["Vestforbrænding"]},
+                     geometry=[shapely.Point(710000, 6180000)], crs="EPSG:25832").to_file(feed)
+    mains = tmp_path / "mains.gpkg"
+    gpd.GeoDataFrame({"dn_mm": [200]},
+                     geometry=[shapely.LineString([(710000, 6180000), (710040, 6180000)])],
+                     crs="EPSG:25832").to_file(mains)
+    sources = ImportSources(bbr=bygning, roads=roads, owner_map=owners, heat_sources=feed,
+                            dh_network=mains)
+    result = import_registers(sources)
+    props = result.properties
+    assert props["owner_type"].to_dict() == {"flats": "10", "house": "10", "school": "50"}
+    assert props.loc["flats", "dwellings"] == 24
+    assert props.loc["house", "dwellings"] == 1
+    assert props.loc["school", "dwellings"] == 0
+    assert result.counts["owner_type_source"] == {"default": 2, "owner_map": 1}
+    assert list(result.heat_sources.index) == ["VF1"]
+    assert not result.counts["heat_source_derived"]
+    assert result.dh_network["dn_mm"].tolist() == [200]
+    assert result.streets["road_class"].tolist() == ["local"]
+    # one formed district holding all three, not existing DH (flats are 1 of 3 by area)
+    assert result.districts["n_properties"].tolist() == [3]
+    assert result.districts["status"].tolist() == ["undecided"]
+    by_bfe = import_registers(ImportSources(bbr=bygning, roads=roads, owner_map=bfe_owners))
+    assert by_bfe.properties.loc["flats", "owner_type"] == "20"
+    # without feed points one is derived at the road end nearest the district-heating building
+    assert by_bfe.counts["heat_source_derived"]
+    point = by_bfe.heat_sources.geometry.iloc[0]
+    assert (point.x, point.y) == (710000.0, 6180000.0)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("property_id,owner_type\nschool,55\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match="55"):
+        import_registers(ImportSources(bbr=bygning, roads=roads, owner_map=bad))
