@@ -346,31 +346,21 @@ _GEOM_NAMES = {
 
 
 def _as_text(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Return the values as stripped strings (object, None when missing) and a repaired mask."""
+    """Return the values as stripped text (``string`` dtype, NA when missing or blank).
+
+    Also returns a mask of values changed on the way: integral floats such as ``7.0``, read as
+    ``"7"``.
+    """
     repaired = np.zeros(len(series), dtype=bool)
     if pd.api.types.is_float_dtype(series.dtype):
-        integral = series.notna() & (series == np.floor(series))
-        text = series.astype(object).where(series.notna(), None)
-        text[integral] = series[integral].astype("int64").astype(str)
-        other = series.notna() & ~integral
-        text[other] = series[other].astype(str)
-        repaired = integral.to_numpy()
-        return text.astype(object), repaired
+        integral = (series.notna() & (series == np.floor(series))).to_numpy(bool)
+        text = series.astype("string")
+        text[integral] = series[integral].astype("int64").astype("string")
+        return text, integral
     if pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
-        text = series.astype("string").astype(object)
-        return text.where(series.notna(), None), repaired
+        return series.astype("string"), repaired
     text = series.astype("string").str.strip()
-    text = text.where(text.notna() & (text != ""), None).astype(object)
-    return text, repaired
-
-
-def _is_blank(series: pd.Series) -> np.ndarray:
-    """Missing values, and text that is empty or only spaces."""
-    blank = series.isna().to_numpy(bool, copy=True)
-    if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-        text = series.astype("string").str.strip()
-        blank |= (text == "").fillna(True).to_numpy(bool)
-    return blank
+    return text.where(text != ""), repaired
 
 
 def _check_values(work: _Work) -> None:
@@ -379,15 +369,20 @@ def _check_values(work: _Work) -> None:
         if column.name not in work.data:
             continue
         series = work.data[column.name]
-        was_missing = _is_blank(series)
+        numeric = pd.api.types.is_numeric_dtype(series.dtype) and not (
+            pd.api.types.is_bool_dtype(series.dtype))
+        typed = (numeric and column.kind in ("int", "float")) or (
+            pd.api.types.is_datetime64_any_dtype(series.dtype) and column.kind == "date")
+        text, repaired = (None, None) if typed else _as_text(series)
+        was_missing = (series if text is None else text).isna().to_numpy(bool)
         if column.kind == "str":
-            _check_text(work, column, series)
+            _check_text(work, column, series, text, repaired)
         elif column.kind in ("int", "float"):
-            _check_number(work, column, series)
+            _check_number(work, column, series, text)
         elif column.kind == "date":
-            _check_date(work, column, series)
+            _check_date(work, column, series, text)
         elif column.kind == "bool":
-            _check_bool(work, column, series)
+            _check_bool(work, column, text)
         values = work.data[column.name]
         if column.required:
             missing = was_missing & values.isna().to_numpy()
@@ -406,14 +401,18 @@ def _check_values(work: _Work) -> None:
             _check_unique(work, [column.name])
 
 
-def _check_text(work: _Work, column: Column, series: pd.Series) -> None:
-    text, repaired = _as_text(series)
+def _check_text(
+    work: _Work, column: Column, series: pd.Series, text: pd.Series, repaired: np.ndarray
+) -> None:
     if column.codes:
         # "7.0" (a code stored as a number somewhere along the way) is the code "7"
-        float_text = text.astype("string").str.match(_INTEGRAL_TEXT, na=False).to_numpy()
-        if float_text.any():
-            text = text.where(~float_text, text.astype("string").str.split(".").str[0])
-            repaired = repaired | float_text
+        odd = (text.notna() & ~text.isin(list(column.codes))).to_numpy(bool)
+        if odd.any():
+            float_text = np.zeros(len(text), dtype=bool)
+            float_text[odd] = text[odd].str.match(_INTEGRAL_TEXT, na=False).to_numpy(bool)
+            if float_text.any():
+                text = text.where(~float_text, text.str.split(".").str[0])
+                repaired = repaired | float_text
     if repaired.any():
         work.repaired |= repaired
         work.issue(
@@ -422,16 +421,15 @@ def _check_text(work: _Work, column: Column, series: pd.Series) -> None:
             "(leading zeros, no decimals).", mask=repaired, column=column.name,
             values=series.astype(str),
         )
-    work.data[column.name] = text.astype("string")
+    work.data[column.name] = text
 
 
-def _check_number(work: _Work, column: Column, series: pd.Series) -> None:
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+def _check_number(work: _Work, column: Column, series: pd.Series, text: pd.Series | None) -> None:
+    if text is None:
         numbers = series.astype("float64")
         bad = np.zeros(len(series), dtype=bool)
     else:
-        text, _ = _as_text(series)
-        numbers = pd.to_numeric(text.astype("string"), errors="coerce").astype("float64")
+        numbers = pd.to_numeric(text, errors="coerce").astype("float64")
         bad = (text.notna() & numbers.isna()).to_numpy()
         if bad.any():
             shown = text.astype(str)
@@ -459,14 +457,13 @@ def _check_number(work: _Work, column: Column, series: pd.Series) -> None:
         work.data[column.name] = numbers
 
 
-def _check_date(work: _Work, column: Column, series: pd.Series) -> None:
-    if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        dates = pd.to_datetime(series).dt.tz_localize(None) if getattr(
-            series.dt, "tz", None) else pd.to_datetime(series)
+def _check_date(work: _Work, column: Column, series: pd.Series, text: pd.Series | None) -> None:
+    if text is None:
+        dates = pd.to_datetime(series)
+        if dates.dt.tz is not None:
+            dates = dates.dt.tz_localize(None)
         work.data[column.name] = dates.dt.normalize()
         return
-    text, _ = _as_text(series)
-    text = text.astype("string")
     dates = pd.to_datetime(text, format="ISO8601", errors="coerce")
     repaired = np.zeros(len(text), dtype=bool)
     for fmt in ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
@@ -496,9 +493,8 @@ def _check_date(work: _Work, column: Column, series: pd.Series) -> None:
     work.data[column.name] = dates.dt.normalize()
 
 
-def _check_bool(work: _Work, column: Column, series: pd.Series) -> None:
-    text, _ = _as_text(series)
-    lowered = text.astype("string").str.lower()
+def _check_bool(work: _Work, column: Column, text: pd.Series) -> None:
+    lowered = text.str.lower()
     values = pd.Series(pd.NA, index=text.index, dtype="boolean")
     values[lowered.isin(_TRUE).fillna(False).astype(bool)] = True
     values[lowered.isin(_FALSE).fillna(False).astype(bool)] = False

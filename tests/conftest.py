@@ -30,6 +30,7 @@ GeoPackage folder) and ``toy_dataset`` (it loaded and validated: a
 from __future__ import annotations
 
 import io
+import shutil
 import warnings
 from pathlib import Path
 
@@ -207,10 +208,18 @@ def write_toy_dataset():
     return write_dataset
 
 
+@pytest.fixture(scope="session")
+def _toy_data_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_dataset(make_toy_tables(), tmp_path_factory.mktemp("toy_template"))
+
+
 @pytest.fixture
-def toy_data_dir(tmp_path: Path) -> Path:
-    """The toy dataset written as a folder with ``gis_data/toy.gpkg`` and label CSVs."""
-    return write_dataset(make_toy_tables(), tmp_path / "toy")
+def toy_data_dir(_toy_data_template: Path, tmp_path: Path) -> Path:
+    """The toy dataset written as a folder with ``gis_data/toy.gpkg`` and label CSVs.
+
+    A fresh copy per test: change its files freely.
+    """
+    return Path(shutil.copytree(_toy_data_template, tmp_path / "toy"))
 
 
 @pytest.fixture

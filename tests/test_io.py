@@ -170,6 +170,7 @@ def test_real_ballerup_streets_as_the_streets_layer(toy_data_dir):
     assert result.dataset.streets.length.sum() / 1000 == pytest.approx(317.5, abs=0.1)
 
 
+@pytest.mark.slow
 def test_real_3d_road_centrelines_are_read_as_2d(toy_data_dir):
     roads = SHARED_DATA / "dawa-testdata" / "VejmidtTest.json"
     if not roads.exists():
