@@ -1,0 +1,89 @@
+"""``heatplan plan``: the main job, on the bundled sample unless told otherwise."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import click
+
+from heatplan.cli.options import handle_errors, out_option, overwrite_option, scenario_option
+
+logger = logging.getLogger(__name__)
+
+
+@click.command("plan")
+@click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Dataset folder holding gis_data/ and energy_labels/; the bundled sample if omitted.",
+)
+@scenario_option
+@out_option
+@click.option(
+    "--method", type=click.Choice(["milp", "heuristic"]), default="milp", show_default=True,
+    help="Schedule exactly (MILP; the heuristic's gap is reported) or with the fast heuristic.",
+)
+@click.option(
+    "--progress", "progress_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="CSV of property_id,connection_status (connected, signed_up, declined) for the "
+    "yearly revision; overrides the properties layer's connection_status.",
+)
+@click.option(
+    "--previous", "previous_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The previous plan's GeoPackage; the changes against it are listed in the report.",
+)
+@click.option(
+    "--lang", type=click.Choice(["da", "en"]), default="da", show_default=True,
+    help="Language of maps and report.",
+)
+@click.option(
+    "--offline", is_flag=True,
+    help="Inline the residents' map's JavaScript and CSS so it works without internet.",
+)
+@overwrite_option
+@handle_errors
+def command(
+    data_dir: Path | None,
+    scenario_paths: tuple[Path, ...],
+    out_dir: Path,
+    method: str,
+    progress_path: Path | None,
+    previous_path: Path | None,
+    lang: str,
+    offline: bool,
+    overwrite: bool,
+) -> None:
+    """Plan the district-heating rollout and rank the municipal buildings for renovation.
+
+    Reads and validates the dataset, routes trenches, schedules the districts into years and
+    phases, ranks the municipal buildings, and writes the GeoPackage, phase maps, coordination
+    report, renovation ranking and residents' map into --out.
+    """
+    from heatplan.config import load_scenario
+    from heatplan.io.previous import read_previous_plan
+    from heatplan.pipeline import build_plan, write_plan
+    from heatplan.plan.revision import load_progress
+    from heatplan.outputs.summary import format_plan_summary
+    from heatplan.validate import format_report, load_dataset
+
+    started = time.perf_counter()
+    scenario = load_scenario(*scenario_paths)
+    result = load_dataset(data_dir, scenario=scenario, strict=True)
+    if result.issues:
+        logger.info(format_report(result))
+    progress = load_progress(progress_path) if progress_path else None
+    previous = read_previous_plan(previous_path) if previous_path else None
+    plan = build_plan(
+        result.dataset, scenario=scenario, rejected=result.rejected, method=method,
+        progress=progress, previous=previous, lang=lang,
+    )
+    paths = write_plan(plan, out_dir, lang=lang, offline=offline, overwrite=overwrite)
+    plan.summary["timings_s"]["total"] = round(time.perf_counter() - started, 2)
+    click.echo(format_plan_summary(plan, lang=lang))
+    click.echo(f"\nWrote {len(paths)} files to {out_dir}/:")
+    for path in paths:
+        click.echo(f"  {path.name}")

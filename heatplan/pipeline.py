@@ -1,0 +1,212 @@
+"""The whole job, stage by stage: validated data → model → plan → output files.
+
+:func:`build_plan` computes a :class:`~heatplan.plan.result.Plan` from a validated dataset;
+:func:`write_plan` writes every output of it. ``heatplan plan`` calls both.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from heatplan.config import Scenario
+from heatplan.dataset import Dataset
+from heatplan.io.atomic import check_writable
+from heatplan.plan.result import Plan
+
+logger = logging.getLogger(__name__)
+
+Method = Literal["milp", "heuristic"]
+
+RESIDENT_MAP_NAME = {"da": "fjernvarme_kort.html", "en": "district_heating_map.html"}
+"""File name of the residents' map by language."""
+
+
+@dataclass
+class _Timer:
+    """Seconds spent per stage, in order."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        logger.info("%s ...", name)
+        yield
+        self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+def _routing_input(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Properties the rollout may route to: gas/oil heating in candidate or undecided districts."""
+    routed_status = districts["status"].isin(["candidate_dh", "undecided"])
+    in_routed = properties["district_id"].isin(districts.index[routed_status])
+    return properties[properties["is_to_convert"] & in_routed]
+
+
+def build_plan(
+    dataset: Dataset,
+    *,
+    scenario: Scenario,
+    rejected: dict[str, pd.DataFrame] | None = None,
+    method: Method = "milp",
+    progress: pd.Series | None = None,
+    previous: Any = None,
+    lang: str = "da",
+) -> Plan:
+    """Plan the rollout and rank the municipal buildings for one validated dataset.
+
+    Parameters
+    ----------
+    dataset
+        Validated input tables (:func:`heatplan.validate.load_dataset`).
+    scenario
+        Every assumption (:func:`heatplan.config.load_scenario`).
+    rejected
+        Rows rejected by validation, per layer; routing adds the properties it cannot reach.
+    method
+        ``"milp"`` (exact schedule, with the heuristic's gap reported) or ``"heuristic"``.
+    progress
+        ``connection_status`` per ``property_id`` from a progress file, for the yearly revision.
+    previous
+        The previous plan's ``properties`` and ``districts`` tables (a dict), for the revision.
+    lang
+        ``"da"`` or ``"en"`` for reasons and explanations inside the tables.
+    """
+    from heatplan.model.demand import estimate_heat_demand
+    from heatplan.model.emissions import heat_emission_factors
+    from heatplan.model.graph import build_street_graph
+    from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.plan.phasing import plan_rollout
+    from heatplan.plan.renovation import rank_renovations
+    from heatplan.plan.routing import route_trenches
+
+    timer = _Timer()
+    rejected = dict(rejected or {})
+    with timer.stage("Heat demand and heating type"):
+        properties = dataset.properties.copy()  # the dataset stays as it was read
+        properties["heating_type"] = classify_heating(
+            properties["heating_installation"], properties.get("heating_fuel")
+        )
+        properties["is_to_convert"] = is_convertible(properties["heating_type"])
+        demand = estimate_heat_demand(properties, dataset.labels, scenario=scenario)
+        properties = properties.join(demand[["heat_demand_mwh_a", "demand_source", "peak_load_kw"]])
+
+    with timer.stage("Street graph"):
+        graph = build_street_graph(
+            dataset.streets,
+            dh_network=dataset.dh_network,
+            heat_sources=dataset.heat_sources,
+            scenario=scenario,
+        )
+
+    with timer.stage("Trench routing"):
+        routing = route_trenches(
+            graph, _routing_input(properties, dataset.districts), dataset.districts,
+            scenario=scenario,
+        )
+        if len(routing.rejected):
+            rejected["properties_routing"] = routing.rejected
+
+    with timer.stage("Phasing"):
+        years = range(int(scenario.value("general.base_year")),
+                      int(scenario.value("general.horizon_end_year")) + 1)
+        factors = {
+            ccs: heat_emission_factors(scenario.with_values(emissions__ccs_enabled=ccs), years)
+            for ccs in (False, True)
+        }
+        rollout = plan_rollout(
+            properties, dataset.districts, routing, scenario=scenario, method=method,
+            progress=progress, previous=previous, factors=factors, lang=lang,
+        )
+
+    with timer.stage("Renovation ranking"):
+        dh_from = rollout.properties["connection_year"].dropna().astype(int)
+        ranking = rank_renovations(
+            properties, dataset.labels, dataset.proposals, scenario=scenario,
+            dh_from_year=dh_from, lang=lang,
+        )
+
+    plan_properties = gpd.GeoDataFrame(
+        rollout.properties, geometry=dataset.properties.geometry.name, crs=dataset.properties.crs
+    )
+    plan_districts = gpd.GeoDataFrame(
+        rollout.districts, geometry=dataset.districts.geometry.name, crs=dataset.districts.crs
+    )
+    summary = dict(rollout.report)
+    summary.update(
+        n_properties=len(plan_properties),
+        n_to_convert=int(_routing_input(properties, dataset.districts).shape[0]),
+        timings_s=timer.seconds,
+        street_graph=getattr(graph, "report", None),
+    )
+    return Plan(
+        properties=plan_properties,
+        districts=plan_districts,
+        trenches=gpd.GeoDataFrame(rollout.trenches, crs=dataset.streets.crs),
+        service_pipes=routing.service_pipes,
+        dh_network=dataset.dh_network,
+        heat_sources=dataset.heat_sources,
+        renovation=ranking,
+        years=rollout.years,
+        co2_trajectory=rollout.co2_trajectory,
+        rejected=rejected,
+        changes=rollout.changes,
+        summary=summary,
+        scenario=scenario,
+        is_synthetic=dataset.is_synthetic,
+    )
+
+
+def output_paths(plan: Plan, out_dir: Path, *, lang: str = "da") -> list[Path]:
+    """Every file :func:`write_plan` writes, in writing order."""
+    from heatplan.outputs.ranking import ranking_paths
+    from heatplan.outputs.write import output_paths as planner_paths
+
+    return [
+        *planner_paths(plan, out_dir),
+        *ranking_paths(out_dir),
+        out_dir / RESIDENT_MAP_NAME[lang],
+    ]
+
+
+def write_plan(
+    plan: Plan,
+    out_dir: Path | str,
+    *,
+    lang: str = "da",
+    offline: bool = False,
+    overwrite: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Write every output of ``plan`` into ``out_dir``; nothing is written if any target exists.
+
+    Raises
+    ------
+    OutputExistsError
+        If a target exists and ``overwrite`` is false (checked before anything is written).
+    """
+    from heatplan.outputs.ranking import write_ranking
+    from heatplan.outputs.resident_map import write_resident_map
+    from heatplan.outputs.write import write_outputs
+
+    out_dir = Path(out_dir)
+    paths = output_paths(plan, out_dir, lang=lang)
+    for path in paths:
+        check_writable(path, overwrite=overwrite)
+    written = write_outputs(plan, out_dir, lang=lang, overwrite=overwrite, progress=progress)
+    written += write_ranking(plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite)
+    written.append(
+        write_resident_map(
+            plan, out_dir / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline,
+            overwrite=overwrite,
+        )
+    )
+    return written
