@@ -478,31 +478,43 @@ def _join_mains(
     main_lines, _ = _lines(mains, "dh_network")
     if len(main_lines) == 0:
         return graph, 0.0, 0.0
-    zone = shapely.buffer(shapely.union_all(main_lines), tol)
-    shapely.prepare(zone)
-    candidates = shapely.STRtree(graph.geometry).query(zone, predicate="intersects")
+    main_tree = shapely.STRtree(main_lines)
+    cand = np.unique(main_tree.query(graph.geometry, predicate="dwithin", distance=tol)[0])
     kind = graph.kind.copy()
-    if len(candidates):
-        inside = shapely.length(shapely.intersection(graph.geometry[candidates], zone))
-        along = candidates[inside >= share * graph.length_m[candidates]]
-        kind[along] = "existing"
+    if len(cand):
+        near = _share_near(graph.geometry[cand], main_tree, tol)
+        kind[cand[near >= share]] = "existing"
     feed = graph.feed.copy()
     on_main = kind == "existing"
     feed[graph.u[on_main]] = EXISTING_NETWORK
     feed[graph.v[on_main]] = EXISTING_NETWORK
     # street nodes where a main crosses or ends near the street
-    near = shapely.dwithin(shapely.points(graph.x, graph.y), shapely.union_all(main_lines), tol)
-    feed[near] = EXISTING_NETWORK
+    node_pts = shapely.points(graph.x, graph.y)
+    near_nodes = np.unique(main_tree.query(node_pts, predicate="dwithin", distance=tol)[0])
+    feed[near_nodes] = EXISTING_NETWORK
     joined = float(graph.length_m[on_main].sum())
-    street_zone = shapely.buffer(shapely.union_all(graph.geometry), tol)
-    missing = float(shapely.length(shapely.difference(shapely.union_all(main_lines),
-                                                      street_zone)))
+    street_share = _share_near(main_lines, shapely.STRtree(graph.geometry), tol)
+    missing = float(((1 - street_share) * shapely.length(main_lines)).sum())
     logger.info(
         "Existing mains: %d street edges (%.1f km) marked as existing network, %d feed nodes; "
         "%.0f m of mains lie away from streets", int(on_main.sum()), joined / 1000,
         int((feed == EXISTING_NETWORK).sum()), missing,
     )
     return replace(graph, kind=kind, feed=feed), joined, missing
+
+
+def _share_near(lines: np.ndarray, tree: shapely.STRtree, tol: float, step: float = 2.0
+                ) -> np.ndarray:
+    """Share of each line's length within ``tol`` of a geometry in ``tree`` (sampled every
+    ``step`` metres)."""
+    k = np.maximum(np.ceil(shapely.length(lines) / step).astype(int), 1) + 1
+    idx = np.repeat(np.arange(len(lines)), k)
+    start = np.repeat(np.cumsum(k) - k, k)
+    frac = (np.arange(len(idx)) - start) / np.repeat(k - 1, k)
+    pts = shapely.line_interpolate_point(lines[idx], frac, normalized=True)
+    hit = np.zeros(len(pts), bool)
+    hit[np.unique(tree.query(pts, predicate="dwithin", distance=tol)[0])] = True
+    return np.bincount(idx, weights=hit, minlength=len(lines)) / k
 
 
 def _join_sources(
@@ -666,6 +678,7 @@ def connect_properties(
 
     new_x: list[float] = []
     new_y: list[float] = []
+    new_feed: list[str] = []
     keep = np.ones(graph.n_edges, bool)
     add_u: list[int] = []
     add_v: list[int] = []
@@ -691,6 +704,7 @@ def connect_properties(
             for c in pieces[1:]:
                 new_x.append(c[0, 0])
                 new_y.append(c[0, 1])
+                new_feed.append(EXISTING_NETWORK if graph.kind[edge] == "existing" else "")
             node_of[members] = node_ids[group]
             chain = np.r_[graph.u[edge], node_ids, graph.v[edge]]
             keep[edge] = False
@@ -703,7 +717,7 @@ def connect_properties(
     split_graph = replace(
         graph,
         x=np.r_[graph.x, new_x], y=np.r_[graph.y, new_y],
-        feed=np.r_[graph.feed, np.full(len(new_x), "", dtype=object)],
+        feed=np.r_[graph.feed, np.asarray(new_feed, dtype=object)],
         u=np.r_[graph.u[keep], np.asarray(add_u, dtype=np.int64)],
         v=np.r_[graph.v[keep], np.asarray(add_v, dtype=np.int64)],
         length_m=np.r_[graph.length_m[keep], shapely.length(add_geom_arr)],

@@ -17,6 +17,7 @@ Both take ``n_nodes``, edge arrays ``u``, ``v``, ``weight`` and the terminal nod
 
 from __future__ import annotations
 
+import heapq
 import logging
 import time
 from collections import deque
@@ -171,93 +172,130 @@ def _length(g: _Simple, edges: np.ndarray) -> float:
     return float(g.w[edges].sum())
 
 
-def _key_path_exchange(
-    g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int
-) -> tuple[np.ndarray, int]:
-    """Replace key paths by shorter reconnecting paths until none is found.
+def _rooted(g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int
+            ) -> tuple[list[tuple[float, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """Root the tree: its key paths (paths between terminals or branch nodes through degree-2
+    Steiner nodes), longest first, as (length, nodes from lower to upper end, edges); each
+    node's depth-first position (-1 off the tree) and subtree size."""
+    tree = sparse.coo_matrix(
+        (np.ones(len(edges)), (g.a[edges], g.b[edges])), shape=(g.n, g.n)
+    ).tocsr()
+    tree = tree + tree.T
+    order, parent = csgraph.breadth_first_order(tree, root, directed=True)
+    dfs, _ = csgraph.depth_first_order(tree, root, directed=True)
+    pos = np.full(g.n, -1, dtype=np.int64)
+    pos[dfs] = np.arange(len(dfs))
+    # subtree sizes: children before parents in reversed breadth-first order
+    size = np.zeros(g.n, dtype=np.int64)
+    size[order] = 1
+    child, par = order[1:][::-1], parent[order[1:][::-1]]
+    size_l = size.tolist()
+    for c, p in zip(child.tolist(), par.tolist(), strict=True):
+        size_l[p] += size_l[c]
+    size = np.asarray(size_l)
+    deg = np.diff(tree.indptr)
+    is_key = is_term | (deg >= 3)
+    is_key[root] = True
+    up_edge = np.full(g.n, -1, dtype=np.int64)
+    up_edge[order[1:]] = g.edge_index(order[1:], parent[order[1:]].astype(np.int64))
+    up_w = np.zeros(g.n)
+    up_w[order[1:]] = g.w[up_edge[order[1:]]]
+    paths = []
+    parent_l = parent.tolist()
+    key_l = is_key.tolist()
+    for k in order[1:].tolist():
+        if not key_l[k]:
+            continue
+        nodes = [k]
+        node = parent_l[k]
+        while not key_l[node]:
+            nodes.append(node)
+            node = parent_l[node]
+        nodes.append(node)
+        arr = np.asarray(nodes)
+        paths.append((float(up_w[arr[:-1]].sum()), arr, up_edge[arr[:-1]]))
+    paths.sort(key=lambda p: -p[0])
+    return paths, pos, size
 
+
+def _bounded_search(
+    adj: tuple[list[int], list[int], list[float]], sources: list[int], limit: float,
+    pos: list[int], lo: int, hi: int, free: set[int],
+) -> tuple[float, list[int]] | None:
+    """Shortest path shorter than ``limit`` from ``sources`` (tree nodes with depth-first
+    position in ``[lo, hi)``: the subtree below a key path) to another tree node, through
+    nodes off the tree or in ``free``; None when there is none.
+
+    A local heap search: it only visits the few nodes within ``limit`` of the sources, where
+    a :func:`scipy.sparse.csgraph.dijkstra` call would pay a set-up cost over the whole graph.
+    """
+    indptr, indices, data = adj
+    heap = [(0.0, s, -1) for s in sources]
+    heapq.heapify(heap)
+    done: dict[int, int] = {}
+    while heap:
+        d, x, p = heapq.heappop(heap)
+        if x in done:
+            continue
+        done[x] = p
+        px = pos[x]
+        if px >= 0 and not lo <= px < hi and x not in free:
+            path = [x]
+            while done[path[-1]] >= 0:
+                path.append(done[path[-1]])
+            return d, path
+        for k in range(indptr[x], indptr[x + 1]):
+            y = indices[k]
+            nd = d + data[k]
+            if nd < limit and y not in done and not lo <= pos[y] < hi:
+                heapq.heappush(heap, (nd, y, x))
+    return None
+
+
+def _key_path_exchange(
+    g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int, max_paths: int
+) -> tuple[np.ndarray, int]:
+    """Key-path exchange over the ``max_paths`` longest key paths.
+
+    Each key path is taken out in turn; the shortest path from the lower half (the subtree
+    below it) back to the rest of the tree is sought within the key path's length, starting
+    only from nodes with an edge off the tree; when shorter, it replaces the key path.
     Returns the improved edges and the number of exchanges made.
     """
-    tried: set[tuple[int, ...]] = set()
+    adj = (g.adj.indptr.tolist(), g.adj.indices.tolist(), g.adj.data.tolist())
+    graph_deg = np.diff(g.adj.indptr)
+    tried: set[bytes] = set()
     n_exchanges = 0
     while True:
-        improved = False
-        tree = sparse.coo_matrix(
-            (np.ones(len(edges)), (g.a[edges], g.b[edges])), shape=(g.n, g.n)
-        ).tocsr()
-        tree = tree + tree.T
-        order, parent = csgraph.breadth_first_order(tree, root, directed=True)
-        deg = np.diff(tree.indptr)
-        is_key = is_term | (deg >= 3)
-        is_key[root] = True
-        # subtree intervals from the BFS order: position in a DFS order is needed instead
-        dfs, _ = csgraph.depth_first_order(tree, root, directed=True)
-        pos = np.empty(g.n, dtype=np.int64)
-        pos[dfs] = np.arange(len(dfs))
-        size = np.ones(g.n, dtype=np.int64)
-        for node in order[::-1][:-1]:
-            size[parent[node]] += size[node]
-        in_tree = np.zeros(g.n, bool)
-        in_tree[order] = True
-        up_edge = np.full(g.n, -1, dtype=np.int64)
-        up_edge[order[1:]] = g.edge_index(order[1:], parent[order[1:]].astype(np.int64))
-        up_w = np.zeros(g.n)
-        up_w[order[1:]] = g.w[up_edge[order[1:]]]
-        paths = []
-        parent_l = parent.tolist()
-        key_l = is_key.tolist()
-        for k in order[1:].tolist():
-            if not key_l[k]:
-                continue
-            nodes = [k]
-            node = parent_l[k]
-            while not key_l[node]:
-                nodes.append(node)
-                node = parent_l[node]
-            nodes.append(node)
-            arr = np.asarray(nodes)
-            pe = up_edge[arr[:-1]]
-            paths.append((float(up_w[arr[:-1]].sum()), arr, pe))
-        paths.sort(key=lambda p: -p[0])
-        n_tree = len(order)
-        for length, nodes, pe in paths:
-            sig = tuple(sorted(pe.tolist()))
-            if sig in tried or len(pe) == 0:
+        paths, pos, size = _rooted(g, edges, is_term, root)
+        tree_deg = np.bincount(np.r_[g.a[edges], g.b[edges]], minlength=g.n)
+        in_tree = pos >= 0
+        exits = np.flatnonzero(in_tree & (graph_deg > tree_deg))
+        exit_pos = pos[exits]
+        pos_l = pos.tolist()
+        changed = False
+        for length, nodes, pe in paths[:max_paths]:
+            sig = np.sort(pe).tobytes()
+            if sig in tried:
                 continue
             tried.add(sig)
-            b = int(nodes[0])
-            lo, hi = pos[b], pos[b] + size[b]
-            sub_mask = np.zeros(g.n, bool)
-            sub_mask[dfs[lo:hi]] = True
-            interior = nodes[1:-1]
-            other_mask = in_tree & ~sub_mask
-            other_mask[interior] = False
-            if size[b] <= n_tree - size[b]:
-                sources, targets = np.flatnonzero(sub_mask), other_mask
-            else:
-                sources, targets = np.flatnonzero(other_mask), sub_mask
-            dist, pred, _ = csgraph.dijkstra(
-                g.adj, directed=True, indices=sources, min_only=True,
-                return_predecessors=True, limit=length,
-            )
-            cand = np.flatnonzero(targets & np.isfinite(dist))
-            if len(cand) == 0:
+            lo = pos[nodes[0]]
+            hi = lo + size[nodes[0]]
+            starts = exits[(exit_pos >= lo) & (exit_pos < hi)]
+            if len(starts) == 0:
                 continue
-            best = cand[np.argmin(dist[cand])]
-            if dist[best] >= length - 1e-6 * max(length, 1.0):
+            found = _bounded_search(adj, starts.tolist(), length - 1e-6 * max(length, 1.0),
+                                    pos_l, int(lo), int(hi), set(nodes[1:-1].tolist()))
+            if found is None:
                 continue
-            walk = [int(best)]
-            while pred[walk[-1]] >= 0:
-                walk.append(int(pred[walk[-1]]))
+            _, walk = found
             w_arr = np.asarray(walk)
             new_e = g.edge_index(w_arr[:-1], w_arr[1:])
-            keep = np.setdiff1d(edges, pe)
-            edges = np.union1d(keep, new_e)
-            edges = _prune(g.n, g.a, g.b, edges, is_term)
+            edges = np.union1d(np.setdiff1d(edges, pe), new_e)
             n_exchanges += 1
-            improved = True
+            changed = True
             break
-        if not improved:
+        if not changed:
             return edges, n_exchanges
 
 
@@ -270,6 +308,7 @@ def steiner_tree_approx(
     *,
     improve: int = 3,
     root: int | None = None,
+    max_key_paths: int = 3000,
 ) -> SteinerResult:
     """Approximate a minimum Steiner tree (Mehlhorn, then improved).
 
@@ -286,6 +325,8 @@ def steiner_tree_approx(
         Mehlhorn followed by MST and pruning.
     root
         Terminal used as the root of the key-path search (default: the first terminal).
+    max_key_paths
+        Key paths tried per round, longest first (bounds the time on large instances).
 
     Returns
     -------
@@ -311,7 +352,7 @@ def steiner_tree_approx(
     exchanges = 0
     for _ in range(improve):
         before = _length(g, edges)
-        edges, k = _key_path_exchange(g, edges, is_term, root)
+        edges, k = _key_path_exchange(g, edges, is_term, root, max_key_paths)
         exchanges += k
         edges = _mst_prune(g, _tree_nodes(g, edges), is_term)
         if _length(g, edges) >= before - 1e-9:

@@ -1,0 +1,407 @@
+"""Trench routing: the tree of new mains that reaches every property to convert.
+
+All feed points (nodes on the existing network and heat sources) are merged into one root; the
+attachment points of the properties to convert in the routed districts (status
+``candidate_dh`` or ``undecided``) are the terminals; a Steiner tree on the street graph, with
+existing mains costing nothing, connects them (:mod:`heatplan.plan.steiner`). Because the tree
+is solved for all districts at once, a district is fed through a neighbouring district's new
+mains wherever that is shorter. The tree is oriented from the root; each segment carries the
+peak load of the consumers downstream times the simultaneity factor and is sized and costed
+(:mod:`heatplan.plan.pipes`).
+
+Each segment belongs to one district: the district whose polygon holds it and whose consumers
+it serves; a segment outside the districts it serves belongs to the one of them with the
+largest downstream load. A district is fed from the owner of the segment above its main entry
+(another district, ``existing_network`` or a heat source id): the ``district_feed`` table.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from heatplan.config import Scenario
+from heatplan.errors import SchemaError, TopologyError
+from heatplan.model.graph import StreetGraph, connect_properties
+from heatplan.plan.pipes import simultaneity_factor, size_pipes
+from heatplan.plan.steiner import SteinerResult, steiner_tree_approx, steiner_tree_exact
+
+logger = logging.getLogger(__name__)
+
+ROUTED_STATUSES = ("candidate_dh", "undecided")
+"""District statuses whose properties to convert are routed."""
+
+Method = Literal["auto", "exact", "approx", "mehlhorn"]
+
+
+@dataclass(frozen=True)
+class Routing:
+    """The routed trenches and what follows from them (EPSG:25832).
+
+    ``trenches`` (index ``segment_id``): LineString drawn from upstream to downstream,
+    ``length_m``, ``dn``, ``peak_kw`` (downstream peak × simultaneity), ``n_consumers`` and
+    ``downstream_peak_kw`` (sum without simultaneity), ``district_id``, ``upstream_segment``
+    (empty at a feed point), ``fed_from`` (feed label at a feed point, else empty),
+    ``is_feeder`` (also serves other districts), ``cost_dkk``, ``kind``.
+    ``service_pipes`` (index ``property_id``): LineString, ``length_m``, ``cost_dkk``,
+    ``district_id``, ``segment_id`` (the segment it is tapped from; empty when tapped on an
+    existing main or at a feed point).
+    ``district_feed`` (index ``district_id``): ``fed_from``, ``feeder_trench_m``, ``n_entries``.
+    ``district_summary`` (index ``district_id``): counts, trench metres and costs.
+    ``rejected`` (index ``property_id``): properties not connected, with ``reason``.
+    """
+
+    trenches: gpd.GeoDataFrame
+    service_pipes: gpd.GeoDataFrame
+    district_feed: pd.DataFrame
+    district_summary: pd.DataFrame
+    rejected: gpd.GeoDataFrame
+    report: dict[str, Any] = field(default_factory=dict)
+    graph: StreetGraph | None = field(default=None, repr=False)
+    """The street graph split at the service connections."""
+
+
+@dataclass(frozen=True)
+class SteinerInstance:
+    """The Steiner problem behind a routing: every feed point merged into node ``root``.
+
+    ``u``, ``v``, ``weight`` (new trench metres) are the usable edges, ``edge_ids`` their
+    positions in the street graph; ``node_map`` maps street-graph nodes to instance nodes.
+    """
+
+    n_nodes: int
+    u: np.ndarray
+    v: np.ndarray
+    weight: np.ndarray
+    terminals: np.ndarray
+    root: int
+    node_map: np.ndarray
+    edge_ids: np.ndarray
+
+
+def steiner_instance(graph: StreetGraph, nodes: np.ndarray) -> SteinerInstance:
+    """Return the Steiner instance connecting street-graph ``nodes`` to the feed points.
+
+    Feed points (existing network, heat sources) become one root node; edges along existing
+    mains disappear inside it. Used by :func:`route_trenches` and by benchmarks that compare
+    solvers on the same instance.
+    """
+    root = graph.n_nodes
+    cmap = np.where(graph.is_feed, root, np.arange(graph.n_nodes))
+    cu, cv = cmap[graph.u], cmap[graph.v]
+    eidx = np.flatnonzero((cu != cv) & (graph.kind != "existing"))
+    terminals = np.unique(np.r_[root, cmap[np.asarray(nodes, dtype=np.int64)]])
+    return SteinerInstance(root + 1, cu[eidx], cv[eidx], graph.length_m[eidx], terminals,
+                           root, cmap, eidx)
+
+
+def _select(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    missing = [c for c in ("district_id", "peak_load_kw", "is_to_convert")
+               if c not in properties.columns]
+    if missing:
+        msg = (f"properties lacks column(s) {missing} needed for routing; compute "
+               "is_to_convert (model.heating) and peak_load_kw (model.demand) first.")
+        raise SchemaError(msg)
+    if "status" not in districts.columns:
+        msg = "districts lacks column 'status' needed for routing."
+        raise SchemaError(msg)
+    routed = districts.index[districts["status"].isin(ROUTED_STATUSES)]
+    mask = properties["is_to_convert"].fillna(False).astype(bool) & properties[
+        "district_id"
+    ].isin(routed)
+    return properties.loc[mask]
+
+
+def _solve(
+    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, terminals: np.ndarray, root: int,
+    *, method: Method, scenario: Scenario,
+) -> SteinerResult:
+    limit = int(scenario.value("network.exact_max_terminals"))
+    if method == "exact" or (method == "auto" and len(terminals) <= limit):
+        return steiner_tree_exact(n, u, v, w, terminals, root=root,
+                                  time_limit_s=float(scenario.value("network.milp_time_limit_s")))
+    improve = 0 if method == "mehlhorn" else int(scenario.value("network.improve_passes"))
+    return steiner_tree_approx(n, u, v, w, terminals, improve=improve, root=root)
+
+
+def route_trenches(
+    street_graph: StreetGraph,
+    properties: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    scenario: Scenario,
+    method: Method = "auto",
+) -> Routing:
+    """Route the trenches that connect every property to convert in the routed districts.
+
+    Parameters
+    ----------
+    street_graph
+        From :func:`heatplan.model.graph.build_street_graph`, with the existing mains and heat
+        sources joined (at least one feed point).
+    properties
+        Indexed by ``property_id``; ``district_id``, ``peak_load_kw`` (kW), ``is_to_convert``
+        and geometry (Point or Polygon). Only properties to convert in districts of status
+        ``candidate_dh`` or ``undecided`` are routed.
+    districts
+        Indexed by ``district_id``; ``status`` and polygon geometry.
+    scenario
+        ``network.*`` (connection, method choice) and ``pipes.*`` (sizing, cost).
+    method
+        ``"exact"`` (MILP), ``"approx"`` (Mehlhorn improved), ``"mehlhorn"`` (plain) or
+        ``"auto"`` (exact up to ``network.exact_max_terminals`` terminals).
+
+    Returns
+    -------
+    Routing
+
+    Raises
+    ------
+    SchemaError
+        If a needed column is missing.
+    TopologyError
+        If the street graph has no feed point while there are properties to route.
+    """
+    t0 = time.perf_counter()
+    selected = _select(properties, districts)
+    if len(selected) and not street_graph.is_feed.any():
+        msg = ("The street graph has no feed point: give dh_network or heat_sources to "
+               "build_street_graph (no existing main lies along a street and no source was "
+               "joined).")
+        raise TopologyError(msg)
+    conn = connect_properties(street_graph, selected, scenario=scenario)
+    g = conn.graph
+    t_connect = time.perf_counter() - t0
+
+    inst = steiner_instance(g, conn.service["node"].to_numpy())
+    root, cmap, eidx = inst.root, inst.node_map, inst.edge_ids
+    service_node = cmap[conn.service["node"].to_numpy()]
+    terminals = inst.terminals
+    result = _solve(inst.n_nodes, inst.u, inst.v, inst.weight, terminals, root,
+                    method=method, scenario=scenario)
+    tree_edges = eidx[result.edges]
+    t_steiner = time.perf_counter() - t0 - t_connect
+
+    trenches, seg_of_node = _orient(g, cmap, root, tree_edges)
+    service = conn.service.copy()
+    service["district_id"] = selected.loc[service.index, "district_id"].astype(str).to_numpy()
+    service["tap_feed"] = g.feed[conn.service["node"].to_numpy()]
+    service["peak_load_kw"] = selected.loc[service.index, "peak_load_kw"].astype(float).fillna(
+        0.0).to_numpy()
+    trenches, service = _loads_and_owners(
+        trenches, service, seg_of_node, service_node, districts, scenario=scenario
+    )
+    feed = _district_feed(trenches, service, districts.loc[
+        districts["status"].isin(ROUTED_STATUSES)])
+
+    service_cost = float(scenario.value("pipes.service_cost_dkk_per_m"))
+    fixed = float(scenario.value("pipes.service_connection_cost_dkk"))
+    service["cost_dkk"] = service["length_m"] * service_cost + fixed
+    service_pipes = service[["district_id", "segment_id", "length_m", "cost_dkk", "geometry"]]
+    service_pipes = gpd.GeoDataFrame(service_pipes, geometry="geometry", crs=g.crs)
+
+    summary = _summary(trenches, service_pipes, selected, conn.rejected, feed)
+    total_trench = float(trenches["length_m"].sum())
+    total_cost = float(trenches["cost_dkk"].sum() + service_pipes["cost_dkk"].sum())
+    report = {
+        "n_properties_routed": len(selected),
+        "n_connected": len(service_pipes),
+        "n_rejected": len(conn.rejected),
+        "n_terminals": len(terminals) - 1,
+        "n_segments": len(trenches),
+        "trench_m": total_trench,
+        "service_pipe_m": float(service_pipes["length_m"].sum()),
+        "cost_dkk": total_cost,
+        "cost_dkk_per_trench_m": total_cost / total_trench if total_trench else float("nan"),
+        "method": result.method,
+        "steiner_length_m": result.length,
+        "lower_bound_m": result.lower_bound,
+        "gap": result.gap,
+        "connect_s": t_connect,
+        "steiner_s": t_steiner,
+        "total_s": time.perf_counter() - t0,
+    }
+    logger.info(
+        "Routed %d properties (%d rejected): %.1f km of trench, %.1f km of service pipe, "
+        "%.0f DKK per trench metre all-in, method %s, %.2f s", len(service_pipes),
+        len(conn.rejected), total_trench / 1000, report["service_pipe_m"] / 1000,
+        report["cost_dkk_per_trench_m"], result.method, report["total_s"],
+    )
+    return Routing(trenches, service_pipes, feed, summary, conn.rejected, report, g)
+
+
+def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
+            ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Orient the tree from the root; one segment per tree edge.
+
+    Returns the segments (without loads) in breadth-first order and, per contracted node, the
+    position of the segment entering it (-1 for the root and nodes off the tree).
+    """
+    n = root + 1
+    cu, cv = cmap[g.u[tree_edges]], cmap[g.v[tree_edges]]
+    k = len(tree_edges)
+    if k == 0:
+        empty = gpd.GeoDataFrame(
+            {"edge": np.empty(0, int), "parent_pos": np.empty(0, int)},
+            geometry=np.empty(0, dtype=object), crs=g.crs,
+        )
+        return empty, np.full(n, -1)
+    adj = sparse.csr_matrix((np.r_[np.arange(k), np.arange(k)] + 1.0,
+                             (np.r_[cu, cv], np.r_[cv, cu])), shape=(n, n))
+    order, pred = csgraph.breadth_first_order(adj, root, directed=True)
+    if len(order) != len(np.unique(np.r_[cu, cv, root])):
+        msg = "the routed trenches do not form one tree from the feed points"
+        raise TopologyError(msg)
+    child = order[1:]
+    parent = pred[child]
+    pos_edge = np.asarray(adj[parent, child]).ravel().astype(int) - 1  # tree edge position
+    edge = tree_edges[pos_edge]
+    seg_of_node = np.full(n, -1)
+    seg_of_node[child] = np.arange(len(child))
+    parent_pos = seg_of_node[parent]
+    geom = g.geometry[edge]
+    # draw each segment from upstream to downstream
+    flip = cmap[g.u[edge]] != parent
+    geom = np.where(flip, shapely.reverse(geom), geom)
+    from_feed = np.where(flip, g.feed[g.v[edge]], g.feed[g.u[edge]])
+    seg = gpd.GeoDataFrame(
+        {"edge": edge, "node": child, "parent_pos": parent_pos,
+         "length_m": g.length_m[edge], "kind": g.kind[edge],
+         "fed_from": np.where(parent == root, from_feed, "")},
+        geometry=geom, crs=g.crs,
+    )
+    return seg, seg_of_node
+
+
+def _loads_and_owners(
+    seg: gpd.GeoDataFrame, service: gpd.DataFrame, seg_of_node: np.ndarray,
+    service_node: np.ndarray, districts: gpd.GeoDataFrame, *, scenario: Scenario,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Downstream loads, sizes, costs and owning district of each segment."""
+    dist_ids = pd.Index(sorted(service["district_id"].astype(str).unique()))
+    n_d = len(dist_ids)
+    k = len(seg)
+    d_code = dist_ids.get_indexer(service["district_id"].astype(str))
+    s_pos = seg_of_node[service_node]  # segment entering each service node (-1 at the root)
+    service["segment_id"] = ""
+    count = np.zeros((k, n_d))
+    peak = np.zeros((k, n_d))
+    on_tree = s_pos >= 0
+    np.add.at(count, (s_pos[on_tree], d_code[on_tree]), 1.0)
+    np.add.at(peak, (s_pos[on_tree], d_code[on_tree]), service["peak_load_kw"].to_numpy()[on_tree])
+    parent = seg["parent_pos"].to_numpy()
+    for i in range(k - 1, -1, -1):  # breadth-first order reversed: children before parents
+        p = parent[i]
+        if p >= 0:
+            count[p] += count[i]
+            peak[p] += peak[i]
+    n_cons = count.sum(axis=1)
+    down_peak = peak.sum(axis=1)
+    carried = down_peak * simultaneity_factor(n_cons, scenario=scenario)
+    dn, cost_m = size_pipes(carried, scenario=scenario)
+
+    # owner: the district holding the segment's midpoint if it is served, else the largest load
+    mid = shapely.line_interpolate_point(seg.geometry.values, 0.5, normalized=True)
+    poly = districts.loc[districts.index.astype(str).isin(dist_ids)]
+    inside = np.full(k, -1)
+    if len(poly) and k:
+        p_idx, s_idx = shapely.STRtree(mid).query(poly.geometry.values, predicate="contains")
+        inside[s_idx] = dist_ids.get_indexer(poly.index.astype(str)[p_idx])
+    largest = np.argmax(peak + count * 1e-9, axis=1) if n_d else np.zeros(k, int)
+    rows = np.arange(k)
+    served_inside = (inside >= 0) & (count[rows, np.maximum(inside, 0)] > 0)
+    owner = np.where(served_inside, inside, largest)
+    others = (count > 0).sum(axis=1) - (count[rows, owner] > 0)
+
+    width = max(6, len(str(k)))
+    seg_id = np.array([f"T{i + 1:0{width}d}" for i in range(k)], dtype=object)
+    upstream = np.where(parent >= 0, seg_id[np.maximum(parent, 0)], "")
+    trenches = gpd.GeoDataFrame(
+        {
+            "length_m": seg["length_m"].to_numpy(),
+            "dn": dn,
+            "peak_kw": carried,
+            "downstream_peak_kw": down_peak,
+            "n_consumers": n_cons.astype(int),
+            "district_id": dist_ids.to_numpy()[owner] if n_d else np.full(k, ""),
+            "upstream_segment": upstream,
+            "fed_from": seg["fed_from"].to_numpy(),
+            "is_feeder": others > 0,
+            "is_in_district": served_inside,
+            "cost_dkk": seg["length_m"].to_numpy() * cost_m,
+            "kind": seg["kind"].to_numpy(),
+        },
+        geometry=seg.geometry.values, crs=seg.crs,
+        index=pd.Index(seg_id, name="segment_id"),
+    )
+    service.loc[on_tree, "segment_id"] = seg_id[s_pos[on_tree]]
+    return trenches, service
+
+
+def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
+                   routed: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Where each routed district is fed from, weighted by the consumers behind each entry."""
+    owner = trenches["district_id"]
+    up_owner = owner.reindex(trenches["upstream_segment"]).to_numpy()
+    up_label = np.where(trenches["upstream_segment"] == "", trenches["fed_from"], up_owner)
+    entries = []
+    # entries through the district's own segments
+    is_entry = ((trenches["upstream_segment"] == "") | (up_owner != owner)).to_numpy()
+    ent = trenches.loc[is_entry]
+    ent_label = up_label[is_entry]
+    for (d, n), lab in zip(ent[["district_id", "n_consumers"]].itertuples(index=False),
+                           ent_label, strict=True):
+        entries.append((d, lab, n))
+    # consumers tapped directly from another district's segment or from a feed point
+    seg_owner = owner.reindex(service["segment_id"]).to_numpy()
+    direct = service.assign(seg_owner=seg_owner)
+    direct = direct[(direct["segment_id"] == "") | (direct["seg_owner"] != direct["district_id"])]
+    for d, seg_id, so, tap in direct[
+        ["district_id", "segment_id", "seg_owner", "tap_feed"]
+    ].itertuples(index=False):
+        entries.append((d, tap if seg_id == "" else so, 1))
+    ent_df = pd.DataFrame(entries, columns=["district_id", "fed_from", "weight"])
+    outside = trenches.loc[~trenches["is_in_district"]].groupby("district_id")["length_m"].sum()
+    rows = []
+    for d in routed.index.astype(str):
+        e = ent_df[ent_df["district_id"] == d]
+        if len(e):
+            w = e.groupby("fed_from")["weight"].sum().sort_values(ascending=False, kind="stable")
+            fed, n_entries = w.index[0], len(e)
+        else:
+            fed, n_entries = None, 0
+        rows.append((d, fed, float(outside.get(d, 0.0)), n_entries))
+    return pd.DataFrame(rows, columns=["district_id", "fed_from", "feeder_trench_m", "n_entries"]
+                        ).set_index("district_id")
+
+
+def _summary(trenches: gpd.GeoDataFrame, service: gpd.GeoDataFrame, selected: pd.DataFrame,
+             rejected: pd.DataFrame, feed: pd.DataFrame) -> pd.DataFrame:
+    """Trench metres, service pipes and costs per routed district."""
+    idx = feed.index
+    n_to = selected.groupby(selected["district_id"].astype(str)).size()
+    rej_d = selected.loc[rejected.index, "district_id"].astype(str).value_counts()
+    t = trenches.groupby("district_id")
+    s = service.groupby("district_id")
+    out = pd.DataFrame(index=idx)
+    out["n_to_convert"] = n_to.reindex(idx).fillna(0).astype(int)
+    out["n_connected"] = s.size().reindex(idx).fillna(0).astype(int)
+    out["n_rejected"] = rej_d.reindex(idx).fillna(0).astype(int)
+    out["trench_m"] = t["length_m"].sum().reindex(idx).fillna(0.0)
+    out["feeder_trench_m"] = feed["feeder_trench_m"]
+    out["trench_cost_dkk"] = t["cost_dkk"].sum().reindex(idx).fillna(0.0)
+    out["service_pipe_m"] = s["length_m"].sum().reindex(idx).fillna(0.0)
+    out["service_cost_dkk"] = s["cost_dkk"].sum().reindex(idx).fillna(0.0)
+    out["cost_dkk"] = out["trench_cost_dkk"] + out["service_cost_dkk"]
+    out["cost_dkk_per_trench_m"] = out["cost_dkk"] / out["trench_m"].where(out["trench_m"] > 0)
+    out["fed_from"] = feed["fed_from"]
+    return out
