@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from heatplan.sample.build import DEFAULT_SEED, SampleData, generate, tile
 from heatplan.sample.files import is_synthetic, write_sample
-from heatplan.sample.generate import DEFAULT_SEED, SampleData, generate, tile
 
 logger = logging.getLogger(__name__)
 

@@ -67,13 +67,14 @@ def assign_owner(props: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
     code = props["bbr_use_code"].to_numpy()
     role = props["role"].to_numpy()
     block = code == "140"
-    owner[block] = rng.choice(["20", "41", "30", "40"], block.sum(), p=[0.74, 0.14, 0.08, 0.04])
+    owner[block] = rng.choice(["20", "41", "30", "40"], block.sum(), p=[0.9, 0.05, 0.04, 0.01])
     business = np.isin(role, ["industry"]) | (
         (role == "block") & (code != "140")
     )
     owner[business] = rng.choice(["30", "10", "40"], business.sum(), p=[0.86, 0.08, 0.06])
     terr = code == "131"
-    owner[terr] = rng.choice(["10", "41", "20"], terr.sum(), p=[0.72, 0.16, 0.12])
+    owner[terr] = rng.choice(["10", "41"], terr.sum(), p=[0.8, 0.2])
+    owner[role == "social_row"] = "20"
     owner[role == "institution"] = "50"
     return pd.Series(owner, index=props.index, name="owner_type")
 

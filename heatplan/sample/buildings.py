@@ -164,9 +164,9 @@ def select(
     near = street_tree.query(footprints, predicate="dwithin", distance=MIN_STREET_CLEARANCE_M)
     ok[np.unique(near[0])] = False
     gap = np.full(n, 1.5) if gap is None else gap
-    grown = shapely.buffer(footprints, gap / 2.0, join_style="mitre")
-    tree = shapely.STRtree(grown)
-    a, b = tree.query(grown, predicate="intersects")
+    tree = shapely.STRtree(footprints)
+    a, b = tree.query(footprints, predicate="dwithin", distance=gap)
+    a, b = np.concatenate([a, b]), np.concatenate([b, a])  # symmetric: either gap counts
     mask = a != b
     a, b = a[mask], b[mask]
     order = np.argsort(a, kind="stable")

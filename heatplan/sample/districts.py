@@ -17,7 +17,8 @@ from heatplan.sample.layout import TOWNS, Skeleton
 from heatplan.sample.names import district_names
 
 EXISTING_KINDS = (
-    "centre", "apartments", "apartments", "apartments", "industrial", "industrial", "industrial",
+    "centre", "apartments", "apartments", "apartments", "apartments", "industrial", "industrial",
+    "industrial",
 )
 """Kinds of the existing district-heating cells, nearest to Ballerup's centre first."""
 
@@ -71,7 +72,7 @@ def assign_districts(skeleton: Skeleton, rng: np.random.Generator) -> gpd.GeoDat
     rest = [i for i in np.argsort(cells["town_score"].to_numpy(), kind="stable")
             if i not in set(existing)]
     candidates = rest[: len(CANDIDATE_KINDS)]
-    for rank, (c, k) in enumerate(zip(candidates, CANDIDATE_KINDS, strict=True)):
+    for c, k in zip(candidates, CANDIDATE_KINDS, strict=True):
         kind[c] = k
         status[c] = "candidate_dh"
     cand = np.asarray(candidates)

@@ -76,7 +76,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, overwrite: bool) -> Path:
 
 def write_sample(data, out_dir: Path | str, *, generator: str, overwrite: bool = False
                  ) -> dict[str, Path]:
-    """Write a :class:`~heatplan.sample.generate.SampleData` below ``out_dir``.
+    """Write a :class:`~heatplan.sample.build.SampleData` below ``out_dir``.
 
     Raises :class:`~heatplan.errors.OutputExistsError` before writing anything if one of the
     files exists and ``overwrite`` is false. Returns the written paths by role.

@@ -198,39 +198,54 @@ def make_labels(
         "heat_supply": [HEAT_SUPPLY_TEXT[h] for h in heating[idx]],
         "calculated_heat_kwh_a": heat,
     })
-    proposals = _proposals(labels, heating[idx], code[idx], house[idx], rng)
+    proposals = _proposals(labels, heating[idx], house[idx], rng)
     labels = labels.sort_values("label_id", kind="stable").reset_index(drop=True)
     return labels, proposals
 
 
-def _proposals(labels: pd.DataFrame, heating: np.ndarray, code: np.ndarray, house: np.ndarray,
+def _proposals(labels: pd.DataFrame, heating: np.ndarray, house: np.ndarray,
                rng: np.random.Generator) -> pd.DataFrame:
-    rows = []
-    rank = {c: i for i, c in enumerate(LABEL_CLASSES)}
-    for i, lab in enumerate(labels.itertuples(index=False)):
-        worse = rank[lab.label_class] - rank["C"]  # C -> 0, G -> 4
-        n_prop = int(np.clip(3 + worse + rng.integers(-1, 2), 2, 6))
-        who_ok = [m for m in _MEASURES
-                  if m[5] == "all" or (m[5] == "house") == bool(house[i])]
-        pick = rng.choice(len(who_ok), min(n_prop, len(who_ok)), replace=False)
-        area = lab.heated_area_m2
-        storeys = 1.2 if house[i] else 2.0
-        basis = {
-            "roof": area / storeys, "window": 0.16 * area, "wall": 1.1 * area / storeys,
-            "area": area, "pipe": 4000.0 + 12.0 * area, "door": 9000.0 if house[i] else 0.0,
-        }
-        price = HEAT_PRICE_DKK_KWH[heating[i]]
-        for j, m in enumerate(sorted(pick)):
-            desc, base, unit_cost, (s_lo, s_hi), life, _ = who_ok[m]
-            if base == "area" and desc.startswith("Ventilation") and house[i]:
-                continue
-            invest = round(basis[base] * unit_cost * rng.uniform(0.8, 1.25), -2)
-            saved = round(lab.calculated_heat_kwh_a * rng.uniform(s_lo, s_hi), -1)
-            saving = round(saved * price, -1)
-            rows.append((lab.label_id, str(j + 1), desc, float(max(invest, 500.0)),
-                         float(saving), float(saved), float(life),
-                         bool(saving > 0 and invest / saving <= life)))
-    return pd.DataFrame(rows, columns=[
-        "label_id", "proposal_id", "description", "investment_dkk", "saving_dkk_a",
-        "heat_saved_kwh_a", "lifetime_a", "is_profitable",
-    ]).sort_values(["label_id", "proposal_id"], kind="stable").reset_index(drop=True)
+    """2–6 proposals per label (more for worse classes), vectorised over labels × measures."""
+    n, m = len(labels), len(_MEASURES)
+    rank = pd.Series({c: i for i, c in enumerate(LABEL_CLASSES)})
+    worse = rank[labels["label_class"]].to_numpy() - rank["C"]
+    n_prop = np.clip(3 + worse + rng.integers(-1, 2, n), 2, 6)
+    who = np.asarray([w for *_, w in _MEASURES])
+    eligible = (who == "all")[None, :] | np.where(house[:, None], who == "house", who == "other")
+    keys = np.where(eligible, rng.random((n, m)), np.inf)
+    order = np.argsort(keys, axis=1)
+    chosen = np.zeros((n, m), bool)
+    np.put_along_axis(chosen, order, np.arange(m)[None, :] < n_prop[:, None], axis=1)
+    chosen &= eligible
+    li, mi = np.nonzero(chosen)  # row-major: labels in order, measures in catalogue order
+    area = labels["heated_area_m2"].to_numpy()[li]
+    h = house[li]
+    storeys = np.where(h, 1.2, 2.0)
+    basis_by = {
+        "roof": area / storeys, "window": 0.16 * area, "wall": 1.1 * area / storeys,
+        "area": area, "pipe": 4000.0 + 12.0 * area, "door": np.where(h, 9000.0, 0.0),
+    }
+    base = np.asarray([x[1] for x in _MEASURES])[mi]
+    basis = np.select([base == b for b in basis_by], list(basis_by.values()))
+    unit_cost = np.asarray([x[2] for x in _MEASURES])[mi]
+    s_lo = np.asarray([x[3][0] for x in _MEASURES])[mi]
+    s_hi = np.asarray([x[3][1] for x in _MEASURES])[mi]
+    life = np.asarray([x[4] for x in _MEASURES], dtype=float)[mi]
+    k = len(li)
+    invest = np.maximum(np.round(basis * unit_cost * rng.uniform(0.8, 1.25, k), -2), 500.0)
+    heat = labels["calculated_heat_kwh_a"].to_numpy()[li]
+    saved = np.round(heat * rng.uniform(s_lo, s_hi), -1)
+    price = np.asarray([HEAT_PRICE_DKK_KWH[x] for x in heating])[li]
+    saving = np.round(saved * price, -1)
+    profitable = (saving > 0) & (invest <= saving * life)
+    number = pd.Series(li).groupby(li).cumcount().to_numpy() + 1
+    return pd.DataFrame({
+        "label_id": labels["label_id"].to_numpy()[li],
+        "proposal_id": number.astype(str),
+        "description": np.asarray([x[0] for x in _MEASURES], dtype=object)[mi],
+        "investment_dkk": invest,
+        "saving_dkk_a": saving,
+        "heat_saved_kwh_a": saved,
+        "lifetime_a": life,
+        "is_profitable": profitable,
+    }).sort_values(["label_id", "proposal_id"], kind="stable").reset_index(drop=True)

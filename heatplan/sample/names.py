@@ -45,9 +45,8 @@ _DISTRICT_SUFFIXES = (
 def street_names(n: int, rng: np.random.Generator) -> list[str]:
     """Return ``n`` distinct street names; past the stem × suffix combinations, add "Nord"/"Syd"."""
     combos = [a + b for a in _STREET_STEMS for b in _STREET_SUFFIXES]
-    # "allé" and "høj" read as separate words after stems ending in a vowel only as one word
     order = rng.permutation(len(combos))
-    names = [combos[i].replace("eallé", "e Allé").capitalize() for i in order]
+    names = [combos[i].capitalize().replace("allé", " Allé") for i in order]
     extra = [f"{name} {side}" for side in ("Nord", "Syd", "Øst", "Vest") for name in names]
     return (names + extra)[:n]
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from heatplan.sample.buildings import MUNICIPAL_BUILDINGS, footprints_at, frontage
+from heatplan.sample.buildings import MUNICIPAL_BUILDINGS, _frames, footprints_at, frontage
 
 
 def _normal_int(rng, mean, sd, lo, hi, n):
@@ -48,7 +48,7 @@ def houses(kind: str, lines: Sequence[LineString], rng: np.random.Generator) -> 
         "villa": ((24.0, 30.0), (140.0, 20.0, 105.0, 190.0), (1966, 7, 1950, 1985)),
         "loose_villa": ((31.0, 40.0), (152.0, 22.0, 110.0, 200.0), (1963, 8, 1948, 1985)),
         "sparse_villa": ((46.0, 62.0), (162.0, 25.0, 115.0, 220.0), (1960, 10, 1938, 1985)),
-        "hamlet": ((32.0, 60.0), (148.0, 30.0, 100.0, 230.0), (1958, 22, 1890, 2008)),
+        "hamlet": ((26.0, 44.0), (148.0, 30.0, 100.0, 230.0), (1958, 22, 1890, 2008)),
     }[kind]
     slots = frontage(lines, rng.uniform(*spacing_range, n_lines), rng)
     n = len(slots)
@@ -95,7 +95,7 @@ def _terraced(lines: Sequence[LineString], rng: np.random.Generator) -> pd.DataF
 
 def _blocks(slots: pd.DataFrame, rng: np.random.Generator, perpendicular: np.ndarray):
     n = len(slots)
-    storeys = rng.choice([2, 3, 4, 8, 12], n, p=[0.1, 0.42, 0.33, 0.1, 0.05]).astype(float)
+    storeys = rng.choice([2, 3, 4, 8, 12], n, p=[0.05, 0.35, 0.40, 0.12, 0.08]).astype(float)
     tower = storeys >= 8
     width = np.where(tower, rng.uniform(22.0, 30.0, n), rng.uniform(45.0, 85.0, n))
     depth = np.where(tower, rng.uniform(15.0, 19.0, n), rng.uniform(10.5, 13.0, n))
@@ -122,6 +122,15 @@ def estate(kind: str, lines: Sequence[LineString], rng: np.random.Generator) -> 
             heated_area_m2=np.round(width * depth * storeys * 0.92, 0),
             year_built=_normal_int(rng, 1976, 12, 1958, 2012, n), dwellings=0, gap=8.0,
         )
+    terraced_line = rng.random(n_lines) < (0.3 if kind == "apartments" else 0.0)
+    rows = pd.DataFrame()
+    if terraced_line.any():
+        # low-rise social housing (almene rækkehuse) on some streets of the estates
+        rows = _terraced([ln for ln, t in zip(lines, terraced_line, strict=True) if t], rng)
+        rows["line"] = np.flatnonzero(terraced_line)[rows["line"].to_numpy()]
+        rows["role"] = "social_row"
+        rows["year_built"] = _normal_int(rng, 1969, 5, 1958, 1982, len(rows))
+        lines = [ln if not t else LineString() for ln, t in zip(lines, terraced_line, strict=True)]
     perpendicular_line = rng.random(n_lines) < (0.45 if kind == "apartments" else 0.2)
     spacing = np.where(perpendicular_line, rng.uniform(36.0, 44.0, n_lines),
                        rng.uniform(90.0, 115.0, n_lines))
@@ -138,10 +147,11 @@ def estate(kind: str, lines: Sequence[LineString], rng: np.random.Generator) -> 
         )
         dwellings = np.where(commercial, 0, dwellings)
         years = np.where(commercial, _normal_int(rng, 1980, 15, 1955, 2015, n), years)
-    return _frame(
+    blocks = _frame(
         slots, geoms, "block", bbr_use_code=code, heated_area_m2=heated,
         year_built=years, dwellings=dwellings, gap=12.0,
     )
+    return pd.concat([blocks, rows], ignore_index=True) if len(rows) else blocks
 
 
 def farms(lines: Sequence[LineString], rng: np.random.Generator) -> pd.DataFrame:
@@ -168,42 +178,41 @@ def institutions(
 
     ``cells`` has a ``kind`` column; ``lines_of_cell`` maps a cell row to the indices (into
     ``lines``) of the streets it may front. Each building gets a ``group`` number so only one of
-    its candidate placements is kept.
+    its candidate placements is kept. Buildings of one kind are spread over the eligible cells
+    (a shuffled round robin).
     """
-    out = []
-    group = 0
     kinds = cells["kind"].to_numpy()
+    code, heated, storeys, year, home = [], [], [], [], []
     for spec in MUNICIPAL_BUILDINGS:
-        eligible = np.flatnonzero(np.isin(kinds, spec.kinds))
-        eligible = np.asarray([c for c in eligible if lines_of_cell.get(c)])
-        if len(eligible) == 0:
+        eligible = [c for c in np.flatnonzero(np.isin(kinds, spec.kinds)) if lines_of_cell.get(c)]
+        if not eligible:
             continue
-        # spread buildings over the eligible cells: a shuffled round robin
-        home = np.resize(rng.permutation(eligible), spec.count)
-        for j in range(spec.count):
-            heated = float(np.round(rng.uniform(*spec.area_m2), 0))
-            fp = heated / spec.storeys
-            aspect = rng.uniform(1.3, 2.4)
-            width = np.sqrt(fp * aspect)
-            depth = fp / width
-            cell_lines = np.asarray(lines_of_cell[int(home[j])])
-            li = cell_lines[rng.integers(0, len(cell_lines), tries)]
-            lengths = np.asarray([lines[i].length for i in li])
-            pos = rng.uniform(0.15, 0.85, tries) * lengths
-            side = rng.choice([-1, 1], tries)
-            from heatplan.sample.buildings import _frames
-
-            p, t = _frames(lines, li, pos)
-            slots = pd.DataFrame({"line": li, "side": side, "pos": pos, "x": p[:, 0],
-                                  "y": p[:, 1], "tx": t[:, 0], "ty": t[:, 1]})
-            geoms = footprints_at(slots, rng.uniform(12.0, 22.0, tries),
-                                  np.full(tries, width), np.full(tries, depth))
-            year = int(rng.integers(spec.years[0], spec.years[1] + 1))
-            frame = _frame(
-                slots, geoms, "institution", bbr_use_code=spec.code, heated_area_m2=heated,
-                year_built=year, dwellings=0, gap=8.0, group=group,
-            )
-            frame["cell"] = int(home[j])
-            out.append(frame)
-            group += 1
-    return pd.concat(out, ignore_index=True)
+        home.append(np.resize(rng.permutation(eligible), spec.count))
+        code += [spec.code] * spec.count
+        heated.append(np.round(rng.uniform(*spec.area_m2, spec.count), 0))
+        storeys += [spec.storeys] * spec.count
+        year.append(rng.integers(spec.years[0], spec.years[1] + 1, spec.count))
+    home_a = np.concatenate(home)
+    n = len(home_a)
+    heated_a = np.concatenate(heated)
+    fp = heated_a / np.asarray(storeys)
+    width = np.sqrt(fp * rng.uniform(1.3, 2.4, n))
+    depth = fp / width
+    group = np.repeat(np.arange(n), tries)
+    li = np.empty(n * tries, dtype=int)
+    for b in range(n):
+        cell_lines = np.asarray(lines_of_cell[int(home_a[b])])
+        li[b * tries : (b + 1) * tries] = cell_lines[rng.integers(0, len(cell_lines), tries)]
+    lengths = np.asarray([lines[i].length for i in li])
+    pos = rng.uniform(0.15, 0.85, n * tries) * lengths
+    p, t = _frames(lines, li, pos)
+    slots = pd.DataFrame({"line": li, "side": rng.choice([-1, 1], n * tries), "pos": pos,
+                          "x": p[:, 0], "y": p[:, 1], "tx": t[:, 0], "ty": t[:, 1]})
+    geoms = footprints_at(slots, rng.uniform(12.0, 22.0, n * tries), width[group], depth[group])
+    frame = _frame(
+        slots, geoms, "institution", bbr_use_code=np.asarray(code, dtype=object)[group],
+        heated_area_m2=heated_a[group], year_built=np.concatenate(year)[group], dwellings=0,
+        gap=8.0, group=group,
+    )
+    frame["cell"] = home_a[group]
+    return frame

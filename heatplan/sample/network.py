@@ -45,7 +45,9 @@ def existing_network(
     district-heating districts, ``buildings`` the properties there (``heated_area_m2``).
     """
     segs = streets.geometry.to_numpy()
-    inside = shapely.within(segs, existing_area.buffer(2.0))
+    area = existing_area.buffer(2.0)
+    shapely.prepare(area)
+    inside = shapely.within(segs, area)
     sub = np.flatnonzero(inside)
     a = _key(shapely.get_coordinates(shapely.get_point(segs[sub], 0)))
     b = _key(shapely.get_coordinates(shapely.get_point(segs[sub], -1)))
@@ -58,10 +60,11 @@ def existing_network(
     xy = np.asarray(nodes)
     tx, ty = TRANSMISSION_DIRECTION
     source = nodes[int(np.argmin(np.hypot(xy[:, 0] - tx, xy[:, 1] - ty)))]
-    dist, paths = nx.single_source_dijkstra(g, source, weight="length")
+    pred, dist = nx.dijkstra_predecessor_and_distance(g, source, weight="length")
     tree = nx.DiGraph()
-    for node, path in paths.items():
-        for p, q in zip(path[:-1], path[1:], strict=True):
+    for q in sorted(pred):
+        if pred[q]:
+            p = min(pred[q])
             tree.add_edge(p, q, seg=g.edges[p, q]["seg"])
     # load: each building hangs on the nearest tree node
     bxy = shapely.get_coordinates(buildings.geometry.centroid)
@@ -78,7 +81,7 @@ def existing_network(
     caps = np.asarray([c for _, c in DN_CAPACITY_KW])
     dns = np.asarray([d for d, _ in DN_CAPACITY_KW])
     rows_geom, rows_dn = [], []
-    for p, q, data in tree.edges(data=True):
+    for _, q, data in tree.edges(data=True):
         kw = downstream[q]
         rows_geom.append(segs[data["seg"]])
         rows_dn.append(int(dns[min(np.searchsorted(caps, kw), len(dns) - 1)]))

@@ -24,7 +24,7 @@ STATUS_LABELS = {
     "undecided": "ikke afgjort",
 }
 ROAD_STYLE = {"arterial": (1.6, "#404040"), "collector": (0.9, "#606060"),
-              "local": (0.4, "#808080"), "path": (0.3, "#a0a0a0")}
+              "local": (0.4, "#808080"), "path": (0.3, "#5f9e5f"), "track": (0.4, "#b59b6b")}
 
 
 def render_overview(
@@ -49,6 +49,12 @@ def render_overview(
     districts, streets = read("districts"), read("streets")
     props, mains, sources = read("properties"), read("dh_network"), read("heat_sources")
     fig, ax = plt.subplots(figsize=size_in)
+    layers = pyogrio.list_layers(gpkg)[:, 0]
+    if "municipality" in layers:
+        muni = read("municipality")
+        muni.plot(ax=ax, color="#eef3e6", edgecolor="none")
+    else:
+        muni = None
     for status, colour in STATUS_COLOURS.items():
         sel = districts[districts["status"] == status]
         if len(sel):
@@ -62,6 +68,8 @@ def render_overview(
         if len(sel):
             sel.plot(ax=ax, linewidth=lw if bbox is None else 2 * lw, color=colour)
     props.plot(ax=ax, color="#333333", linewidth=0)
+    if muni is not None and len(muni):
+        muni.boundary.plot(ax=ax, color="black", linewidth=1.2)
     if len(mains):
         mains.plot(ax=ax, color="#d62728", linewidth=mains["dn_mm"].clip(50, 400) / 120.0)
     if len(sources):
@@ -75,6 +83,7 @@ def render_overview(
     ax.tick_params(labelsize=7)
     handles = [Patch(color=c, label=STATUS_LABELS[s]) for s, c in STATUS_COLOURS.items()
                if (districts["status"] == s).any()]
+    handles += [Patch(color="#eef3e6", label="åbent land")]
     handles += [Line2D([], [], color="#d62728", lw=2, label="eksisterende fjernvarmeledning"),
                 Line2D([], [], color="#d62728", marker="*", lw=0, markersize=12,
                        label="tilslutningspunkt")]

@@ -163,6 +163,8 @@ def local_streets(
     ``main_roads`` are the arterial and collector lines; streets end on them or on each other,
     never on the municipal border.
     """
+    if kind == "open":
+        return _green_paths(cell, main_roads, rng, road_class="track", n=2)
     if kind not in PATTERNS:
         return []
     from heatplan.sample.layout import bend, spread_points
@@ -200,13 +202,17 @@ def local_streets(
 
 
 def _green_paths(
-    block: Polygon, connected: BaseGeometry, rng: np.random.Generator
+    block: Polygon, connected: BaseGeometry, rng: np.random.Generator,
+    road_class: str = "path", n: int = 1,
 ) -> list[tuple[LineString, str]]:
-    """One foot and cycle path (sti) across a green block (park, playing fields)."""
-    theta = _long_axis_angle(block) + rng.uniform(-0.3, 0.3)
-    across = Pattern(2.0 * np.sqrt(block.area), 20.0, 400.0, 0.0, 0.0)
-    paths = _wiggly_lines(block, across, theta, rng)[:1]
-    return [(g, "path") for g in _finish_pieces(paths, connected, across, rng)]
+    """Foot and cycle paths (stier) across a green block, or field roads across open land."""
+    out = []
+    for k in range(n):
+        theta = _long_axis_angle(block) + rng.uniform(-0.3, 0.3) + k * np.pi / 2
+        across = Pattern(2.0 * np.sqrt(block.area), 20.0, 400.0, 0.0, 0.0)
+        paths = _wiggly_lines(block, across, theta, rng)[:1]
+        out += [(g, road_class) for g in _finish_pieces(paths, connected, across, rng)]
+    return out
 
 
 def node_network(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -232,7 +232,7 @@ def generate(seed: int = DEFAULT_SEED) -> SampleData:
 
 def _shift(frame: gpd.GeoDataFrame, dx: float, dy: float) -> gpd.GeoDataFrame:
     out = frame.copy()
-    out.geometry = shapely.transform(frame.geometry.to_numpy(), lambda c: c + (dx, dy))
+    out.geometry = shapely.transform(frame.geometry.to_numpy(), lambda c: c + np.array([dx, dy]))
     return out
 
 
