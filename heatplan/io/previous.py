@@ -1,0 +1,48 @@
+"""Read the previous plan's GeoPackage back, for the yearly revision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from heatplan.errors import InputDataError
+
+# Layer names of a plan GeoPackage in either output language (outputs/geopackage.py).
+_LAYERS = {
+    "properties": ("ejendomme", "properties"),
+    "districts": ("energidistrikter", "districts"),
+}
+_INDEX = {"properties": "property_id", "districts": "district_id"}
+
+
+def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
+    """Return the ``properties`` and ``districts`` tables of a plan GeoPackage.
+
+    Raises
+    ------
+    InputDataError
+        If the file is not a heatplan plan GeoPackage (a layer or id column is missing).
+    """
+    path = Path(path)
+    try:
+        present = {name for name, _ in pyogrio.list_layers(path)}
+    except Exception as err:  # pyogrio raises several DataSourceError kinds
+        msg = f"{path}: cannot be opened as a GeoPackage ({err}). Give the plan's .gpkg file."
+        raise InputDataError(msg) from err
+    tables = {}
+    for key, names in _LAYERS.items():
+        layer = next((n for n in names if n in present), None)
+        if layer is None:
+            msg = (
+                f"{path}: no layer {' or '.join(names)}; --previous takes the "
+                "heatplan_plan.gpkg written by an earlier `heatplan plan`."
+            )
+            raise InputDataError(msg)
+        frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+        if _INDEX[key] not in frame.columns:
+            msg = f"{path}, layer {layer}: column {_INDEX[key]} is missing."
+            raise InputDataError(msg)
+        tables[key] = frame.set_index(_INDEX[key])
+    return tables

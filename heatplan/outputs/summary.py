@@ -1,0 +1,131 @@
+"""A short text summary of a plan, as ``heatplan plan`` prints it on stdout."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from heatplan.plan.result import Plan
+
+
+def _n(value: float, decimals: int = 0) -> str:
+    return f"{value:,.{decimals}f}"
+
+
+def _years(start: object, end: object) -> str:
+    if pd.isna(start) and pd.isna(end):
+        return "-"
+    if pd.isna(start) or start == end:
+        return f"{int(end)}"  # type: ignore[call-overload]
+    return f"{int(start)}–{int(end)}"  # type: ignore[call-overload]
+
+
+def _phase_lines(plan: Plan) -> list[str]:
+    props = plan.properties
+    districts = plan.districts
+    target = props[props["is_to_convert"].astype(bool) & props["recommendation"].ne("none")]
+    lines = []
+    scheduled = districts[districts["phase"].notna()]
+    for phase, group in scheduled.groupby("phase"):
+        n_props = int(target["phase"].eq(phase).sum())
+        lines.append(
+            f"  phase {int(phase)}: {_n(n_props)} properties in {len(group)} districts, works "
+            f"{_years(group['start_year'].min(), group['end_year'].max())}"
+        )
+    individual = target["recommendation"].eq("individual_heat_pump")
+    n_dist = target.loc[individual, "district_id"].nunique()
+    lines.append(
+        f"  individual heat pumps: {_n(int(individual.sum()))} properties in {n_dist} districts"
+    )
+    elsewhere = len(target) - int(target["phase"].notna().sum()) - int(individual.sum())
+    if elsewhere:
+        lines.append(f"  neither (not routed or rejected): {_n(elsewhere)} properties")
+    return lines
+
+
+def _schedule_line(summary: dict) -> str:
+    milp, heur = summary.get("milp_objective_t"), summary.get("heuristic_objective_t")
+    parts = []
+    if milp is not None:
+        parts.append(
+            f"MILP {_n(milp)} t CO2 avoided ({summary.get('milp_status')}, "
+            f"{summary.get('milp_time_s', 0):.2f} s)"
+        )
+    if heur is not None:
+        parts.append(f"heuristic {_n(heur)} t ({summary.get('heuristic_time_s', 0):.2f} s)")
+    gap = summary.get("gap")
+    if gap is not None:
+        parts.append(f"gap {gap:.2%}")
+    return "Schedule: " + "; ".join(parts) + f"; used: {summary.get('used')}"
+
+
+def _co2_lines(plan: Plan) -> list[str]:
+    traj = plan.co2_trajectory
+    if traj is None or traj.empty or plan.scenario is None:
+        return []
+    base_year = int(plan.scenario.value("general.base_year"))
+    target_year = int(plan.scenario.value("general.target_year"))
+    share = float(plan.scenario.value("general.target_reduction_share"))
+    if target_year not in traj.index:
+        return []
+    row = traj.loc[target_year]
+    base = float(row["baseline_co2_t"])
+
+    def cut(value: float) -> str:
+        return f"{_n(value)} t ({1 - value / base:.0%} below {base_year})" if base else _n(value)
+
+    lines = [
+        f"CO2 of building heat: {_n(base)} t in {base_year}; in {target_year} "
+        f"{cut(float(row['co2_t']))}; target −{share:.0%} = {_n(float(row['target_co2_t']))} t",
+        f"  {target_year} without carbon capture {cut(float(row['co2_without_ccs_t']))}, "
+        f"with {cut(float(row['co2_with_ccs_t']))}",
+    ]
+    takeup = [c for c in traj.columns if c.startswith("co2_takeup_")]
+    if takeup:
+        lines.append(
+            f"  {target_year} by final take-up: "
+            + ", ".join(f"{c.split('_')[2]} %: {_n(float(row[c]))} t" for c in takeup)
+        )
+    lines += [f"  {note}" for note in plan.summary.get("co2_notes", [])]
+    return lines
+
+
+def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
+    """Return the plan's headline figures as lines of text (English; reasons in ``lang``)."""
+    props = plan.properties
+    districts = plan.districts
+    title = "heatplan plan" + (" — SYNTHETIC SAMPLE DATA" if plan.is_synthetic else "")
+    lines = [
+        title,
+        f"Properties: {_n(len(props))} planned; "
+        f"{_n(int(plan.summary.get('n_to_convert', 0)))} with gas or oil heating in districts "
+        "considered for district heating",
+        *_phase_lines(plan),
+    ]
+    end = plan.summary.get("dh_works_end_year")
+    built = plan.trenches[plan.trenches.get("is_built", True).astype(bool)] if len(
+        plan.trenches) else plan.trenches
+    if len(built):
+        lines.append(
+            f"New trenches: {_n(built['length_m'].sum() / 1000, 1)} km, "
+            f"{_n(built['cost_dkk'].sum() / 1e6)} mio. DKK; district-heating works end {end}"
+        )
+    lines.append(_schedule_line(plan.summary))
+    individual = districts[districts["recommendation"].eq("individual_heat_pump")]
+    if len(individual):
+        lines.append("Districts recommended for individual heat pumps:")
+        lines += [f"  {d} {row['name']}: {row['reason']}" for d, row in individual.iterrows()]
+    lines += _co2_lines(plan)
+    n_rej = sum(len(t) for t in plan.rejected.values())
+    if n_rej:
+        per = ", ".join(f"{k} {len(t)}" for k, t in sorted(plan.rejected.items()) if len(t))
+        lines.append(f"Rejected rows: {n_rej} ({per}); see the GeoPackage's rejected layers")
+    if len(plan.renovation):
+        top = plan.renovation.iloc[0]
+        lines.append(
+            f"Renovation ranking: {len(plan.renovation)} municipal buildings; first: "
+            f"{top.get('address', top.name)}"
+        )
+    timings = plan.summary.get("timings_s", {})
+    if timings:
+        lines.append("Seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in timings.items()))
+    return "\n".join(lines)
