@@ -127,8 +127,8 @@ def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
 
 def page_data(page: str) -> dict:
     """The JSON the page hands to its script."""
-    match = re.search(r"new HeatplanResidentMap\(\w+, \{[^}]*\}, \w+, (\{.*\})\);\n", page)
-    assert match, "the map's data script is missing"
+    match = re.search(r'<script type="application/json" id="heatplan-data">(.*?)</script>', page)
+    assert match, "the map's data block is missing"
     return json.loads(match.group(1))
 
 

@@ -39,7 +39,6 @@
     this.groups = groups;
     this.data = data;
     this.t = data.t;
-    this.markers = [];
     this.highlight = null;
     this.index = null;
     this.districtGroup = null;
@@ -94,26 +93,150 @@
     }
   };
 
+  /* All properties of one marker class drawn on one canvas: thousands of points cost one layer,
+   * not thousands of Leaflet objects. Clicks are matched to the nearest drawn point. */
+  var PointsLayer = L.Layer.extend({
+    options: {pane: "hpPoints", radius: 4.5, padding: 0.5},
+
+    initialize: function (lat, lon, indices, color) {
+      this._lat = lat;
+      this._lon = lon;
+      this._indices = indices;
+      this._color = color;
+      this._x = new Float32Array(indices.length);
+      this._y = new Float32Array(indices.length);
+      this._drawn = 0;
+    },
+
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "hp-points leaflet-zoom-animated");
+      this.getPane().appendChild(this._canvas);
+      this._redraw();
+    },
+
+    onRemove: function () {
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      this._drawn = 0;
+    },
+
+    getEvents: function () {
+      return {moveend: this._redraw, viewreset: this._redraw, resize: this._redraw,
+        zoomanim: this._animateZoom};
+    },
+
+    _animateZoom: function (e) {
+      var scale = this._map.getZoomScale(e.zoom, this._zoom);
+      var offset = this._map._latLngToNewLayerPoint(this._topLeftLatLng, e.zoom, e.center);
+      L.DomUtil.setTransform(this._canvas, offset, scale);
+    },
+
+    _redraw: function () {
+      var map = this._map;
+      if (!map || !this._canvas) { return; }
+      var size = map.getSize();
+      var pad = size.multiplyBy(this.options.padding).round();
+      var topLeft = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
+      var full = size.add(pad.multiplyBy(2));
+      var ratio = window.devicePixelRatio || 1;
+      var canvas = this._canvas;
+      canvas.width = Math.round(full.x * ratio);
+      canvas.height = Math.round(full.y * ratio);
+      canvas.style.width = full.x + "px";
+      canvas.style.height = full.y + "px";
+      L.DomUtil.setPosition(canvas, topLeft);
+      this._zoom = map.getZoom();
+      this._topLeftLatLng = map.layerPointToLatLng(topLeft);
+      this._origin = topLeft;
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.fillStyle = this._color;
+      ctx.strokeStyle = "#ffffff";
+      ctx.lineWidth = 0.8;
+      var r = this.options.radius;
+      var n = 0;
+      ctx.beginPath();
+      for (var j = 0; j < this._indices.length; j++) {
+        var i = this._indices[j];
+        var pt = map.latLngToLayerPoint([this._lat[i], this._lon[i]]);
+        var x = pt.x - topLeft.x;
+        var y = pt.y - topLeft.y;
+        if (x < -r || y < -r || x > full.x + r || y > full.y + r) { continue; }
+        this._x[n] = pt.x;
+        this._y[n] = pt.y;
+        if (n !== j) { this._swap(n, j); }
+        n++;
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+      }
+      ctx.fill();
+      ctx.stroke();
+      this._drawn = n;
+    },
+
+    /* Keep drawn points first in the index array, so hit tests scan only those. */
+    _swap: function (a, b) {
+      var t = this._indices[a];
+      this._indices[a] = this._indices[b];
+      this._indices[b] = t;
+    },
+
+    /* The index of the drawn point nearest to a layer point, within `tolerance` px. */
+    nearest: function (layerPoint, tolerance) {
+      var best = -1;
+      var bestD = tolerance * tolerance;
+      for (var j = 0; j < this._drawn; j++) {
+        var dx = this._x[j] - layerPoint.x;
+        var dy = this._y[j] - layerPoint.y;
+        var d = dx * dx + dy * dy;
+        if (d <= bestD) { bestD = d; best = this._indices[j]; }
+      }
+      return best < 0 ? null : {index: best, d2: bestD};
+    }
+  });
+
   HeatplanResidentMap.prototype._points = function () {
     var p = this.data.points;
     var classes = this.data.classes;
-    var self = this;
-    var n = p.lat.length;
-    for (var i = 0; i < n; i++) {
-      var cls = classes[p.k[i]];
-      var marker = L.circleMarker([p.lat[i], p.lon[i]], {
-        renderer: this.pointRenderer, radius: 4.5, color: "#ffffff", weight: 0.8,
-        fillColor: cls.color, fillOpacity: 0.95
-      });
-      marker.bindPopup(this._popupFactory(i), {maxWidth: 300, minWidth: 220, autoPanPadding: [20, 60]});
-      marker.addTo(this.groups[cls.group]);
-      this.markers.push(marker);
+    var byClass = [];
+    for (var c = 0; c < classes.length; c++) { byClass.push([]); }
+    for (var i = 0; i < p.k.length; i++) { byClass[p.k[i]].push(i); }
+    this.pointLayers = [];
+    for (c = 0; c < classes.length; c++) {
+      var layer = new PointsLayer(p.lat, p.lon, byClass[c], classes[c].color);
+      layer.addTo(this.groups[classes[c].group]);
+      this.pointLayers.push(layer);
     }
+    var self = this;
+    var tolerance = L.Browser.mobile ? 12 : 8;
+    this.map.on("click", function (e) {
+      var hit = self.pointAt(e.layerPoint, tolerance);
+      if (hit !== null) { self.openPopup(hit); }
+    });
+    this.map.on("mousemove", function (e) {
+      var hit = self.pointAt(e.layerPoint, 6);
+      self.map.getContainer().style.cursor = hit === null ? "" : "pointer";
+    });
   };
 
-  HeatplanResidentMap.prototype._popupFactory = function (i) {
-    var self = this;
-    return function () { return self.popup(i); };
+  /* The property under a layer point, on a layer that is shown; null if none. */
+  HeatplanResidentMap.prototype.pointAt = function (layerPoint, tolerance) {
+    var best = null;
+    for (var c = 0; c < this.pointLayers.length; c++) {
+      var layer = this.pointLayers[c];
+      if (!this.map.hasLayer(layer)) { continue; }
+      var hit = layer.nearest(layerPoint, tolerance);
+      if (hit && (best === null || hit.d2 < best.d2)) { best = hit; }
+    }
+    return best === null ? null : best.index;
+  };
+
+  HeatplanResidentMap.prototype.openPopup = function (i) {
+    var p = this.data.points;
+    L.popup({maxWidth: 300, minWidth: 220, autoPanPadding: [20, 60]})
+      .setLatLng([p.lat[i], p.lon[i]])
+      .setContent(this.popup(i))
+      .openOn(this.map);
   };
 
   HeatplanResidentMap.prototype.label = function (i) {
@@ -287,12 +410,7 @@
       renderer: this.pointRenderer, radius: 11, color: "#111111", weight: 3, fill: false,
       interactive: false
     }).addTo(map);
-    var marker = this.markers[i];
-    if (map.hasLayer(marker)) {
-      marker.openPopup();
-    } else {
-      L.popup({maxWidth: 300, minWidth: 220}).setLatLng(latlng).setContent(this.popup(i)).openOn(map);
-    }
+    this.openPopup(i);
   };
 
   HeatplanResidentMap.prototype._search = function () {
