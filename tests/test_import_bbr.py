@@ -436,3 +436,22 @@ def test_owner_map_feed_points_and_mains_from_the_user(tmp_path):
     bad.write_text("property_id,owner_type\nschool,55\n", encoding="utf-8")
     with pytest.raises(InputDataError, match="55"):
         import_registers(ImportSources(bbr=bygning, roads=roads, owner_map=bad))
+
+
+def test_cli_reports_bad_data_with_exit_code_1(tmp_path):
+    from click.testing import CliRunner
+
+    from heatplan.cli import cli
+
+    bygning = _write_ois(tmp_path / "bygning.zip", "CO50200t", [
+        _building("house", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="7"),
+    ])
+    roads = tmp_path / "roads.json"
+    roads.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    result = CliRunner().invoke(cli, [
+        "import", "bbr", "--bbr", str(bygning), "--roads", str(roads),
+        "--municipality", "0999", "--out", str(tmp_path / "out"),
+    ])
+    assert result.exit_code == 1
+    assert "no current BBR buildings in municipality 0999" in result.output
+    assert not (tmp_path / "out").exists()
