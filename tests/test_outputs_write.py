@@ -33,8 +33,6 @@ def test_every_output_is_written(first_run):
         "heatplan_plan.gpkg",
         "heatplan_phase_maps.pdf",
         "heatplan_phase_map_overview.png",
-        "heatplan_phase_map_phase1.png",
-        "heatplan_phase_map_phase2.png",
         "heatplan_report.html",
         "heatplan_report.xlsx",
     ]

@@ -24,7 +24,7 @@ import shapely
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.collections import PatchCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, PathPatch, Rectangle
@@ -157,21 +157,40 @@ def _add_polygons(ax, geoms, **style) -> None:
         ax.add_collection(PatchCollection([PathPatch(p) for p in paths], **style))
 
 
+def _compound_path(coords: list[np.ndarray]) -> MplPath:
+    """One path holding many polylines (MOVETO at each start), drawn as one object."""
+    verts = np.concatenate(coords)
+    codes = np.full(len(verts), MplPath.LINETO, dtype=np.uint8)
+    starts = np.cumsum([0] + [len(c) for c in coords[:-1]])
+    codes[starts] = MplPath.MOVETO
+    return MplPath(verts, codes)
+
+
 def _add_lines(ax, geoms, widths, colours, zorder: float) -> None:
+    """Draw lines grouped by (colour, width): one compound path per group keeps PDFs small."""
     coords, rows = _line_segments(geoms)
     if not coords:
         return
-    widths = np.broadcast_to(np.asarray(widths, dtype=float), (len(geoms),))[rows]
+    widths = np.round(np.broadcast_to(np.asarray(widths, dtype=float), (len(geoms),))[rows], 2)
     colour_array = np.asarray(colours, dtype=object)
     if colour_array.ndim == 0:
-        colour_list = [str(colour_array)] * len(rows)
+        colour_list = np.full(len(rows), str(colour_array), dtype=object)
     else:
-        colour_list = list(colour_array[rows])
+        colour_list = colour_array[rows]
+    groups: dict[tuple[str, float], list[np.ndarray]] = {}
+    for xy, colour, width in zip(coords, colour_list, widths, strict=True):
+        groups.setdefault((str(colour), float(width)), []).append(xy)
+    paths, path_colours, path_widths = [], [], []
+    for (colour, width), parts in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        paths.append(_compound_path(parts))
+        path_colours.append(colour)
+        path_widths.append(width)
     ax.add_collection(
-        LineCollection(
-            coords,
-            linewidths=widths,
-            colors=colour_list,
+        PathCollection(
+            paths,
+            facecolors="none",
+            edgecolors=path_colours,
+            linewidths=path_widths,
             zorder=zorder,
             capstyle="round",
             joinstyle="round",
@@ -392,10 +411,14 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
 
     # properties as points
     props = layers.properties
+    pphase_all = layers.prop_phase
+    if focus is not None:  # a phase sheet shows only its own properties
+        keep = (pphase_all == focus.phase).fillna(False).to_numpy()
+        props, pphase_all = props[keep], pphase_all[keep]
     if len(props):
         xy = _points(props)
         geoms_ok = ~shapely.is_missing(props.geometry.to_numpy())
-        pphase = layers.prop_phase[geoms_ok]
+        pphase = pphase_all[geoms_ok]
         rec = props["recommendation"][geoms_ok] if "recommendation" in props else None
         colours = []
         for p, r in zip(pphase, rec if rec is not None else [None] * len(pphase), strict=True):
@@ -408,9 +431,20 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
             else:
                 colours.append("#bdbdbd")
         size = float(np.clip(4000 / max(len(xy), 1), 1.0, 12.0))
-        ax.scatter(
-            xy[:, 0], xy[:, 1], s=size, c=colours, linewidths=0, zorder=4, rasterized=len(xy) > 2000
-        )
+        colours_arr = np.asarray(colours, dtype=object)
+        # one marker line per colour: the PDF then stores one marker and its positions
+        for colour in sorted(set(colours)):
+            sel = colours_arr == colour
+            ax.plot(
+                xy[sel, 0],
+                xy[sel, 1],
+                linestyle="none",
+                marker="o",
+                markersize=float(np.sqrt(size)),
+                markeredgewidth=0,
+                color=colour,
+                zorder=4,
+            )
 
     # heat sources
     if len(plan.heat_sources):
@@ -453,7 +487,12 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
                 fontsize=size,
                 zorder=10,
                 fontweight="bold" if focus is not None else "normal",
-                path_effects=_halo(3.5),
+                bbox={
+                    "boxstyle": "round,pad=0.25",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.75,
+                },
                 clip_on=True,
             )
 
@@ -614,17 +653,17 @@ def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) 
     _north_arrow(ax, lang)
     if plan.is_synthetic:
         ax.text(
-            0.5,
-            0.5,
+            0.99,
+            0.012,
             text("synthetic", lang),
             transform=ax.transAxes,
-            fontsize=60,
+            fontsize=12,
+            fontweight="bold",
             color="#b2182b",
-            alpha=0.10,
-            ha="center",
-            va="center",
-            rotation=20,
+            ha="right",
+            va="bottom",
             zorder=30,
+            bbox={"boxstyle": "square,pad=0.3", "facecolor": "white", "edgecolor": "#b2182b"},
         )
 
     # title block
@@ -705,14 +744,15 @@ def save_png(fig: Figure, path: Path, dpi: int = PNG_DPI) -> None:
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    image.convert("RGB").save(path, format="png", compress_level=3, dpi=(dpi, dpi))
+    image.convert("RGB").save(path, format="png", compress_level=1, dpi=(dpi, dpi))
 
 
-def phase_map_paths(plan: Plan, out_dir: Path | str) -> list[Path]:
+def phase_map_paths(plan: Plan, out_dir: Path | str, *, phase_pngs: bool = False) -> list[Path]:
     """Return the files :func:`write_phase_maps` writes into ``out_dir``: PDF first, then PNGs."""
     out_dir = Path(out_dir)
     paths = [out_dir / PDF_NAME, out_dir / PNG_OVERVIEW_NAME]
-    paths += [out_dir / PNG_PHASE_NAME.format(phase=p.phase) for p in plan_phases(plan)]
+    if phase_pngs:
+        paths += [out_dir / PNG_PHASE_NAME.format(phase=p.phase) for p in plan_phases(plan)]
     return paths
 
 
@@ -722,11 +762,14 @@ def write_phase_maps(
     *,
     lang: str = "da",
     overwrite: bool = False,
+    phase_pngs: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """Write the multi-page PDF and one PNG (200 dpi) per sheet into ``out_dir``.
+    """Write the multi-page PDF (overview and one page per phase) and PNGs at 200 dpi.
 
-    Returns the written paths (as :func:`phase_map_paths`). Each file is written atomically.
+    The PNG is the overview; with ``phase_pngs`` each phase sheet gets its own PNG too (about
+    a second each for an A3 sheet at 200 dpi, which is why it is an option). Returns the
+    written paths (as :func:`phase_map_paths`). Each file is written atomically.
 
     Raises
     ------
@@ -735,7 +778,7 @@ def write_phase_maps(
     """
     from heatplan.io.atomic import check_writable
 
-    paths = phase_map_paths(plan, out_dir)
+    paths = phase_map_paths(plan, out_dir, phase_pngs=phase_pngs)
     for path in paths:
         check_writable(path, overwrite=overwrite)
     sheets = draw_phase_maps(plan, lang=lang)
@@ -757,7 +800,7 @@ def write_phase_maps(
             pdf.savefig(fig)
     if progress is not None:
         progress(1)
-    for (_, fig), png in zip(sheets, png_paths, strict=True):
+    for (_, fig), png in zip(sheets, png_paths, strict=False):
         with atomic_path(png, overwrite=overwrite) as tmp:
             save_png(fig, tmp)
         if progress is not None:

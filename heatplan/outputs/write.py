@@ -22,12 +22,12 @@ from heatplan.plan.result import Plan
 logger = logging.getLogger(__name__)
 
 
-def output_paths(plan: Plan, out_dir: Path | str) -> list[Path]:
+def output_paths(plan: Plan, out_dir: Path | str, *, phase_pngs: bool = False) -> list[Path]:
     """Return every file :func:`write_outputs` writes into ``out_dir``, in writing order."""
     out_dir = Path(out_dir)
     return [
         out_dir / GPKG_NAME,
-        *phase_map_paths(plan, out_dir),
+        *phase_map_paths(plan, out_dir, phase_pngs=phase_pngs),
         out_dir / HTML_NAME,
         out_dir / XLSX_NAME,
     ]
@@ -40,6 +40,7 @@ def write_outputs(
     lang: str = "da",
     overwrite: bool = False,
     progress: Callable[[int], None] | None = None,
+    phase_pngs: bool = False,
 ) -> list[Path]:
     """Write the GeoPackage, phase maps and coordination report of ``plan`` into ``out_dir``.
 
@@ -56,6 +57,8 @@ def write_outputs(
         file is written.
     progress
         Called with 1 after each file is written (``len(output_paths(plan, out_dir))`` calls).
+    phase_pngs
+        Also write one PNG per phase sheet (the PDF always has every sheet).
 
     Returns
     -------
@@ -69,7 +72,7 @@ def write_outputs(
     """
     check_lang(lang)
     out_dir = Path(out_dir)
-    paths = output_paths(plan, out_dir)
+    paths = output_paths(plan, out_dir, phase_pngs=phase_pngs)
     for path in paths:
         check_writable(path, overwrite=overwrite)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -80,7 +83,9 @@ def write_outputs(
 
     write_geopackage(plan, out_dir / GPKG_NAME, lang=lang, overwrite=overwrite)
     step()
-    write_phase_maps(plan, out_dir, lang=lang, overwrite=overwrite, progress=progress)
+    write_phase_maps(
+        plan, out_dir, lang=lang, overwrite=overwrite, phase_pngs=phase_pngs, progress=progress
+    )
     write_report_html(plan, out_dir / HTML_NAME, lang=lang, overwrite=overwrite)
     step()
     write_report_xlsx(plan, out_dir / XLSX_NAME, lang=lang, overwrite=overwrite)
