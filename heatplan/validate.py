@@ -59,7 +59,7 @@ DOC_END = "<!-- END contract tables -->"
 _TRUE = {"1", "true", "yes", "ja", "sand", "y", "j", "t"}
 _FALSE = {"0", "false", "no", "nej", "falsk", "n", "f"}
 _INTEGRAL_TEXT = re.compile(r"^-?\d+\.0+$")
-_MAX_EXAMPLES = 5
+_MAX_EXAMPLES = 3
 _SHAPEFILE_FIELD_LENGTH = 10
 
 
@@ -171,10 +171,6 @@ class _Work:
             row_ids = tuple(self.ids[mask])
             if values is not None:
                 distinct = tuple(pd.unique(values[mask].astype(str)))
-            distinct_ids = list(dict.fromkeys(row_ids))
-            examples = ", ".join(distinct_ids[:_MAX_EXAMPLES]) + (
-                ", …" if len(distinct_ids) > _MAX_EXAMPLES else "")
-            message = f"{message} ({_plural(count, 'row')}: {examples})"
         self.issues.append(
             Issue(severity, self.layer.name, message, fix, self.file, column, row_ids, distinct,
                   count)  # type: ignore[arg-type]
@@ -519,9 +515,16 @@ def _check_codes(work: _Work, column: Column) -> None:
     work.reject(unknown, f"unknown {column.name} '" + shown + "'")
     work.issue(
         "warning", f"Unknown {column.name} {_examples(shown[unknown])}; these rows were "
-        "rejected.", f"Use one of the allowed codes: {', '.join(column.codes)} "
+        "rejected.", f"Use one of the allowed codes: {_code_list(column)} "
         "(meanings in docs/input-data.md).", mask=unknown, column=column.name, values=shown,
     )
+
+
+def _code_list(column: Column, head: int = 10) -> str:
+    codes = list(column.codes)
+    if len(codes) <= head + 2:
+        return ", ".join(codes)
+    return ", ".join(codes[:head]) + f", … {codes[-1]} ({len(codes)} codes)"
 
 
 def _check_minimum(work: _Work, column: Column) -> None:
@@ -1002,6 +1005,8 @@ def format_report(result: ValidationResult, *, max_issues: int = 40) -> str:
         if issue.column:
             head += f".{issue.column}"
         lines.append(f"{head}: {issue.message}")
+        if issue.count:
+            lines.append(f"        {issue.rows_text()}")
         if issue.fix:
             lines.append(f"        Fix: {issue.fix}")
     if len(issues) > max_issues:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pyogrio
+import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from heatplan.cli import cli
 
@@ -81,3 +83,13 @@ def test_missing_layer_in_override_exits_1(toy_data_dir, tmp_path):
     assert result.exit_code == 1
     assert "has no layer 'roads'" in result.stdout
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_no_folder_validates_the_bundled_sample(tmp_path):
+    if not (REPO / "gis_data" / "sample.gpkg").exists():
+        pytest.skip("the bundled sample gis_data/sample.gpkg is not generated yet")
+    result = invoke("--rejected", tmp_path / "r.gpkg")
+    assert result.exit_code == 0, result.output
+    assert "gis_data/sample.gpkg, layer properties" in result.stdout
+    assert "The data can be planned on." in result.stdout

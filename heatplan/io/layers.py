@@ -75,7 +75,15 @@ class Issue:
         if self.column:
             where += f", column {self.column}"
         text = f"{self.severity.upper()}: {where}: {self.message}"
+        if self.count:
+            text += f" ({self.rows_text()})"
         return f"{text} Fix: {self.fix}" if self.fix else text
+
+    def rows_text(self, examples: int = 3) -> str:
+        """``"41 rows: P1, P7, P9, …"``: the count and a few distinct example ids."""
+        distinct = list(dict.fromkeys(self.row_ids))
+        shown = ", ".join(distinct[:examples]) + (", …" if len(distinct) > examples else "")
+        return f"{self.count:,} row{'' if self.count == 1 else 's'}: {shown}"
 
 
 @dataclass(frozen=True)
@@ -338,7 +346,7 @@ def read_dataset(
     ----------
     data_dir
         The dataset folder (holding ``gis_data/`` and ``energy_labels/``); the bundled sample
-        when ``None``.
+        when ``None`` (unless ``layer_paths`` names every required layer).
     layer_paths
         Per-layer overrides, ``{"properties": "x.gpkg:buildings", "labels": "l.csv"}``; a path
         may end in ``:LAYER`` to name a layer of a multi-layer file.
@@ -355,8 +363,10 @@ def read_dataset(
         If ``data_dir`` is given but is not a folder, or a layer name in ``layer_paths`` is
         unknown.
     """
-    if data_dir is None and not layer_paths:
-        data_dir = default_data_dir()
+    if data_dir is None:
+        required = {layer.name for layer in GIS_LAYERS + LABEL_TABLES if layer.required}
+        if not required <= set(layer_paths or {}):
+            data_dir = default_data_dir()  # the rest comes from the bundled sample
     folder = Path(data_dir) if data_dir is not None else None
     if folder is not None and not folder.is_dir():
         msg = (
