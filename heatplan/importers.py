@@ -100,6 +100,8 @@ class ImportSources:
     dh_network: Path | None = None
     heat_sources: Path | None = None
     owner_map: Path | None = None
+    plots: Path | None = None
+    property_relations: Path | None = None
     municipality: str | None = None
 
 
@@ -292,7 +294,7 @@ def build_properties(
     geometry = _locate(frame, b, sources, counts)
     frame = gpd.GeoDataFrame(frame, geometry=geometry, crs=CRS)
     _add_addresses(frame, sources, counts, notes)
-    _add_owner_types(frame, b, sources)
+    _add_owner_types(frame, b, sources, municipality, counts)
 
     frame["reason"] = _assign_reasons(frame)
     rejected = frame[frame["reason"].notna()].copy()
@@ -437,10 +439,27 @@ def _add_addresses(
     counts["dar_access_point_used"] = int(found.sum())
 
 
-def _add_owner_types(frame: gpd.GeoDataFrame, b: pd.DataFrame, sources: ImportSources) -> None:
-    owner = b["ejendommensEjerforholdskode"].where(
-        b["ejendommensEjerforholdskode"].isin(list(OWNER_TYPE_CODES))
-    )
+def _add_owner_types(
+    frame: gpd.GeoDataFrame, b: pd.DataFrame, sources: ImportSources, municipality: str | None,
+    counts: dict[str, Any],
+) -> None:
+    owner = b["ejendommensEjerforholdskode"].astype(object)
+    if sources.plots is not None:
+        plots = bbr.read_plots(sources.plots, municipality=municipality)
+        relations = (bbr.read_property_relations(sources.property_relations,
+                                                 municipality=municipality)
+                     if sources.property_relations is not None else None)
+        owners = bbr.plot_owners(plots, relations)
+        owner = owner.fillna(frame["grund"].map(owners["owner_type"]))
+        frame["bfeNummer"] = frame["bfeNummer"].fillna(frame["grund"].map(owners["bfe"]))
+        counts["plots_with_owner_type"] = int(owners["owner_type"].notna().sum())
+    elif sources.property_relations is not None:
+        msg = (
+            "--property-relations (BBR Ejendomsrelation) needs --plots (BBR Grund): buildings "
+            "reach their Ejendomsrelation through their plot."
+        )
+        raise InputDataError(msg)
+    owner = owner.where(owner.isin(list(OWNER_TYPE_CODES)))
     source = pd.Series(np.where(owner.notna(), "register", ""), index=frame.index, dtype=object)
     if sources.owner_map is not None:
         by_id, by_bfe = _read_owner_map(sources.owner_map)

@@ -455,3 +455,48 @@ def test_cli_reports_bad_data_with_exit_code_1(tmp_path):
     assert result.exit_code == 1
     assert "no current BBR buildings in municipality 0999" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_owner_type_from_plot_and_ejendomsrelation(tmp_path):
+    bygning = _write_ois(tmp_path / "bygning.zip", "CO50200t", [
+        _building("school", byg021BygningensAnvendelse="421", byg056Varmeinstallation="2",
+                  byg057Opvarmningsmiddel="7", grund="G1"),
+        _building("flats", byg021BygningensAnvendelse="140", byg056Varmeinstallation="1",
+                  grund="G2"),
+        _building("house", byg056Varmeinstallation="2", byg057Opvarmningsmiddel="7",
+                  grund="G3"),
+    ])
+    # file extract: the plot names its Ejendomsrelation by id
+    plots = _write_ois(tmp_path / "grund.zip", "CO50100t", [
+        {"id_lokalId": "G1", "status": "7", "bestemtFastEjendom": "E1"},
+        {"id_lokalId": "G2", "status": "7", "bestemtFastEjendom": "E2"},
+        {"id_lokalId": "G3", "status": "7", "bestemtFastEjendom": "E3"},
+    ])
+    relations = _write_ois(tmp_path / "ejendomsrelation.zip", "CO50400t", [
+        {"id_lokalId": "E1", "status": "7", "bfeNummer": "100",
+         "ejendommensEjerforholdskode": "50"},
+        {"id_lokalId": "E2", "status": "7", "bfeNummer": "200", "ejendommensEjerforholdskode": "30",
+         "virkningTil": "2015-01-01T00:00:00Z"},  # history: no longer true
+        {"id_lokalId": "E2", "status": "7", "bfeNummer": "200", "ejendommensEjerforholdskode": "20",
+         "registreringFra": "2016-01-01T00:00:00Z"},
+    ])
+    counts: dict = {}
+    kept, _ = build_properties(
+        ImportSources(bbr=bygning, plots=plots, property_relations=relations), counts, []
+    )
+    assert kept["owner_type"].to_dict() == {"flats": "20", "house": "10", "school": "50"}
+    assert kept["owner_type_source"].to_dict() == {
+        "flats": "register", "house": "default", "school": "register",
+    }
+    assert kept.loc["school", "bfeNummer"] == "100"
+    # REST shape: the Ejendomsrelation nested in the plot
+    rest = tmp_path / "grund.json"
+    rest.write_text(json.dumps([
+        {"id_lokalId": "g3", "status": "7",
+         "bestemtFastEjendom": {"id_lokalId": "e3", "bfeNummer": 300,
+                                "ejendommensEjerforholdskode": "41"}},
+    ]), encoding="utf-8")
+    kept, _ = build_properties(ImportSources(bbr=bygning, plots=rest), {}, [])
+    assert kept.loc["house", ["owner_type", "bfeNummer"]].tolist() == ["41", "300"]
+    with pytest.raises(InputDataError, match="--plots"):
+        build_properties(ImportSources(bbr=bygning, property_relations=relations), {}, [])

@@ -47,6 +47,11 @@ def command() -> None:
 @click.option("--owner-map", type=_file,
               help="CSV with property_id (BBR building id) or bfe, and owner_type "
                    "(ejerforholdskode). Missing owners default to 10 (private), with a warning.")
+@click.option("--plots", type=_file,
+              help="BBR Grund (plots); with --property-relations gives each building's owner "
+                   "type from the register.")
+@click.option("--property-relations", type=_file,
+              help="BBR Ejendomsrelation: owner type (ejendommensEjerforholdskode) and BFE.")
 @click.option("--municipality", help="Four-digit kommunekode to import, e.g. 0151.")
 @click.option("--name", default="imported", show_default=True,
               help="Name of the GeoPackage written to OUT/gis_data/.")
@@ -62,7 +67,8 @@ def bbr_command(
     footprints: Path | None, addresses: Path | None, address_points: Path | None,
     roads: Path, roads_layer: str | None, districts: Path | None, districts_layer: str | None,
     district_map: tuple[str, ...], dh_network: Path | None, heat_sources: Path | None,
-    owner_map: Path | None, municipality: str | None, name: str, district_cell: float,
+    owner_map: Path | None, plots: Path | None, property_relations: Path | None,
+    municipality: str | None, name: str, district_cell: float,
     out_dir: Path, as_json: bool, overwrite: bool,
 ) -> None:
     """Import BBR buildings with footprints, addresses, roads and districts into OUT.
@@ -86,7 +92,8 @@ def bbr_command(
         addresses=addresses, address_points=address_points, roads=roads,
         roads_layer=roads_layer, districts=districts, districts_layer=districts_layer,
         district_map=parse_column_map(district_map), dh_network=dh_network,
-        heat_sources=heat_sources, owner_map=owner_map, municipality=municipality,
+        heat_sources=heat_sources, owner_map=owner_map, plots=plots,
+        property_relations=property_relations, municipality=municipality,
     )
     result = import_registers(sources, settings=ImportSettings(district_cell_m=district_cell))
     paths = write_dataset(result, out_dir, name=name, overwrite=overwrite)

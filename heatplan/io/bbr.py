@@ -55,6 +55,15 @@ UNIT_FIELDS: tuple[str, ...] = (
 STOREY_FIELDS: tuple[str, ...] = (
     "id_lokalId", "kommunekode", "status", "registreringTil", "virkningTil", "bygning",
 )
+PLOT_FIELDS: tuple[str, ...] = (
+    "id_lokalId", "kommunekode", "status", "registreringFra", "registreringTil", "virkningTil",
+    "bestemtFastEjendom", "bestemtFastEjendom.id_lokalId", "bestemtFastEjendom.bfeNummer",
+    "bestemtFastEjendom.ejendommensEjerforholdskode",
+)
+RELATION_FIELDS: tuple[str, ...] = (
+    "id_lokalId", "kommunekode", "status", "registreringFra", "registreringTil", "virkningTil",
+    "bfeNummer", "ejendommensEjerforholdskode",
+)
 TECHNICAL_FIELDS: tuple[str, ...] = (
     "id_lokalId", "kommunekode", "status", "registreringTil", "virkningTil", "bygning",
     "husnummer", "grund", "tek020Klassifikation", "tek024Etableringsaar",
@@ -103,11 +112,17 @@ def _as_text(value: Any) -> str | None:
 
 
 def _flat_record(record: dict[str, Any], wanted: frozenset[str] | None) -> dict[str, str | None]:
+    """Flatten one JSON record; a nested object's fields become ``parent.field``."""
     out: dict[str, str | None] = {}
     for key, value in record.items():
-        if isinstance(value, dict | list):
-            continue  # nested etageList / opgangList / enhedList of the REST shape
         name = normalise_field_name(key)
+        if isinstance(value, list):
+            continue  # nested etageList / opgangList / enhedList of the REST shape
+        if isinstance(value, dict):  # e.g. Grund.bestemtFastEjendom (the Ejendomsrelation)
+            for sub_key, sub_value in value.items():
+                if not isinstance(sub_value, dict | list):
+                    out[f"{name}.{normalise_field_name(sub_key)}"] = _as_text(sub_value)
+            continue
         if wanted is None or name in wanted:
             out[name] = _as_text(value)
     return out
@@ -315,6 +330,53 @@ def read_technical_installations(
     for column in ("id_lokalId", "bygning", "husnummer", "grund"):
         table[column] = table[column].str.lower()
     return table
+
+
+def read_plots(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
+    """Read BBR Grund (plot) records, all rows; ``bestemtFastEjendom`` links the Ejendomsrelation.
+
+    The REST shape nests the Ejendomsrelation (``bestemtFastEjendom.ejendommensEjerforholdskode``);
+    the file extract names it by id (``bestemtFastEjendom``).
+    """
+    table = read_bbr_table(path, fields=PLOT_FIELDS, municipality=municipality)
+    for column in ("id_lokalId", "bestemtFastEjendom", "bestemtFastEjendom.id_lokalId"):
+        table[column] = table[column].str.lower()
+    return table
+
+
+def read_property_relations(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
+    """Read BBR Ejendomsrelation records, all rows (``ejendommensEjerforholdskode``, BFE)."""
+    table = read_bbr_table(path, fields=RELATION_FIELDS, municipality=municipality)
+    table["id_lokalId"] = table["id_lokalId"].str.lower()
+    return table
+
+
+def plot_owners(plots: pd.DataFrame, relations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the owner type (ejerforholdskode) and BFE number of each current plot.
+
+    Taken from the Ejendomsrelation nested in the plot record where there is one, else from
+    the current Ejendomsrelation the plot names (``bestemtFastEjendom``) in ``relations``.
+
+    Returns
+    -------
+    owners
+        Indexed by plot ``id_lokalId`` (= BBR Bygning ``grund``): ``owner_type``, ``bfe``.
+    """
+    plots, _ = latest_current(plots)
+    owners = pd.DataFrame(index=pd.Index(plots["id_lokalId"], name="grund"))
+    owners["owner_type"] = plots["bestemtFastEjendom.ejendommensEjerforholdskode"].to_numpy()
+    owners["bfe"] = plots["bestemtFastEjendom.bfeNummer"].to_numpy()
+    if relations is not None and not relations.empty:
+        current, _ = latest_current(relations)
+        by_id = current.set_index("id_lokalId")
+        link = plots["bestemtFastEjendom"].fillna(plots["bestemtFastEjendom.id_lokalId"])
+        link.index = owners.index
+        owners["owner_type"] = owners["owner_type"].fillna(
+            link.map(by_id["ejendommensEjerforholdskode"])
+        )
+        owners["bfe"] = owners["bfe"].fillna(link.map(by_id["bfeNummer"]))
+    owners = owners.astype(object).where(owners.notna(), None)
+    return owners[~owners.index.duplicated(keep="last")]
 
 
 def unit_heating(units: pd.DataFrame, storeys: pd.DataFrame | None = None) -> pd.DataFrame:
