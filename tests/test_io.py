@@ -72,6 +72,13 @@ def test_missing_layer_in_a_geopackage_names_the_layers_it_has(toy_data_dir):
         load_dataset(toy_data_dir, layer_paths={"streets": f"{gpkg}:roads"})
 
 
+def test_unreadable_geopackage_is_an_error(toy_data_dir):
+    (toy_data_dir / "gis_data" / "toy.gpkg").write_bytes(b"not a database")
+    with pytest.raises(InputDataError, match=r"toy\.gpkg cannot be opened as a GIS file.*"
+                                             r"Fix: Replace the file"):
+        load_dataset(toy_data_dir)
+
+
 def test_unknown_layer_name_in_overrides(toy_data_dir):
     with pytest.raises(InputDataError, match=r"Unknown layer name\(s\) \['buildings'\]"):
         read_dataset(toy_data_dir, layer_paths={"buildings": "x.gpkg"})

@@ -173,9 +173,11 @@ def list_file_layers(path: Path) -> list[str]:
 
 
 def find_sources(
-    data_dir: Path, layer_paths: dict[str, str | Path | LayerSource] | None = None
+    data_dir: Path | None, layer_paths: dict[str, str | Path | LayerSource] | None = None
 ) -> tuple[dict[str, LayerSource], list[Issue]]:
     """Locate every layer of the contract in ``data_dir``, with explicit overrides.
+
+    Without ``data_dir`` only the overrides are used.
 
     Returns
     -------
@@ -188,12 +190,19 @@ def find_sources(
     if unknown:
         msg = f"Unknown layer name(s) {unknown}; the layers are {', '.join(LAYER_NAMES)}."
         raise InputDataError(msg)
-    gis_dir = data_dir / GIS_DIR
-    labels_dir = data_dir / LABELS_DIR
+    base = data_dir if data_dir is not None else Path("(no data folder)")
+    gis_dir = base / GIS_DIR
+    labels_dir = base / LABELS_DIR
     packages = sorted(gis_dir.glob("*.gpkg")) if gis_dir.is_dir() else []
-    package_layers = {p: _safe_layers(p) for p in packages}
     sources: dict[str, LayerSource] = {}
     issues: list[Issue] = []
+    package_layers: dict[Path, list[str]] = {}
+    for package in packages:
+        try:
+            package_layers[package] = list_file_layers(package)
+        except InputDataError as err:
+            fix = "Replace the file with a GeoPackage that QGIS can open."
+            issues.append(Issue("error", GIS_DIR, str(err), fix=fix, file=str(package)))
     for layer in GIS_LAYERS + LABEL_TABLES:
         if layer.name in overrides:
             sources[layer.name] = overrides[layer.name]
@@ -214,12 +223,13 @@ def find_sources(
             else f"{folder / layer.name}.{'csv' if layer in LABEL_TABLES else 'gpkg/.shp/…'}"
         )
         option = "--" + layer.name.replace("_", "-")
+        option += " PATH[:LAYER]" if layer in GIS_LAYERS else " PATH"
         if layer.required:
             issues.append(
                 Issue(
                     "error", layer.name, f"Required layer '{layer.name}' not found (looked for "
                     f"{looked}).", fix=f"Add the layer to {folder} or give its path with "
-                    f"{option} PATH[:LAYER].", file=str(folder),
+                    f"{option}.", file=str(folder),
                 )
             )
         else:
@@ -230,13 +240,6 @@ def find_sources(
                 )
             )
     return sources, issues
-
-
-def _safe_layers(path: Path) -> list[str]:
-    try:
-        return list_file_layers(path)
-    except InputDataError:
-        return []
 
 
 def _find_gis_layer(
@@ -374,7 +377,7 @@ def read_dataset(
             f"{GIS_DIR}/ and {LABELS_DIR}/ (like the bundled sample)."
         )
         raise InputDataError(msg)
-    sources, issues = find_sources(folder if folder is not None else Path("."), layer_paths)
+    sources, issues = find_sources(folder, layer_paths)
     tables: dict[str, pd.DataFrame | None] = dict.fromkeys(LAYER_NAMES)
     csv_formats: dict[str, dict[str, str]] = {}
     gis_names = {layer.name for layer in GIS_LAYERS}
