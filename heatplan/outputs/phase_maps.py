@@ -52,6 +52,8 @@ EXISTING_NET_COLOUR = "#08306b"
 OTHER_AREA_COLOUR = "#f7f7f7"
 SOURCE_COLOUR = "#000000"
 DN_SAMPLES = (50, 100, 200)
+MAX_LISTED_DISTRICTS = 14
+"""Districts listed beside a phase map (the rest are counted)."""
 
 
 def phase_colour(phase: int) -> str:
@@ -619,7 +621,13 @@ def _phase_table(fig: Figure, plan: Plan, focus: PhaseInfo, lang: str, top: floa
         if trench is not None and not pd.isna(trench):
             facts.append(f"{format_number(trench / 1000, 1, lang)} km")
         lines.append(f"{name}\n    " + " · ".join(facts))
-    fig.text(0.755, top, "\n".join(lines[:14]), fontsize=8.5, va="top", ha="left", linespacing=1.35)
+    shown = lines[:MAX_LISTED_DISTRICTS]
+    if len(lines) > len(shown):
+        shown.append(text("more_districts", lang, n=len(lines) - len(shown)))
+    fig.text(0.755, top, text("sec_districts", lang), fontsize=10, fontweight="bold", va="top")
+    fig.text(
+        0.755, top - 0.022, "\n".join(shown), fontsize=8.5, va="top", ha="left", linespacing=1.35
+    )
 
 
 def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) -> Figure:

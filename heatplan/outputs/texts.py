@@ -22,6 +22,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview_title": {"da": "Faseplan – oversigt", "en": "Phase plan – overview"},
     "phase_title": {"da": "Fase {phase}", "en": "Phase {phase}"},
     "phase_years": {"da": "Fase {phase}: {start}–{end}", "en": "Phase {phase}: {start}–{end}"},
+    "more_districts": {"da": "… og {n} distrikter mere", "en": "… and {n} more districts"},
     "synthetic": {"da": "Syntetiske eksempeldata", "en": "Synthetic sample data"},
     "synthetic_note": {
         "da": "Syntetiske eksempeldata – ikke virkelige ejendomme, ledninger eller beslutninger.",
