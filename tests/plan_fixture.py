@@ -42,7 +42,7 @@ PROPERTIES = [
     ("P12", "D0", "existing_dh", 45.0, 4.0, None, "district_heating"),
 ]
 
-DN_BY_SEGMENT = {"S1": 150, "S2": 80, "S3": 65, "S4": 125, "S5": 50, "S6": 100, "S7": 40}
+DN_BY_SEGMENT = {"S1": 150, "S2": 80, "S3": 65, "S4": 125, "S5": 50, "S6": 100, "S7": 40, "S8": 50}
 
 
 def _district_box(dx: float, dy: float):
@@ -138,6 +138,8 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
         "S5": ("D2", [(X0 + 2500, Y0 - 50), (X0 + 2500, Y0 + 500)], "S4", 2027),
         "S6": ("D3", [(X0 + 2500, Y0 - 50), (X0 + 3500, Y0 - 50)], "S4", 2028),
         "S7": ("D3", [(X0 + 3500, Y0 - 50), (X0 + 3500, Y0 + 700)], "S6", 2029),
+        # routed for D4's economics, not built: D4 gets individual heat pumps
+        "S8": ("D4", [(X0 + 3500, Y0 - 50), (X0 + 4500, Y0 - 50)], "S6", None),
     }
     trows = []
     for sid, (did, coords, up, year) in segs.items():
@@ -152,6 +154,7 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
                 "peak_kw": dn * 20.0,
                 "upstream_segment": up,
                 "cost_dkk": line.length * (4000 + 40 * dn),
+                "is_built": year is not None,
                 "construction_year": year,
                 "phase": DISTRICTS[did][3],
                 "geometry": line,

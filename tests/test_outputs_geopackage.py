@@ -21,7 +21,7 @@ EXPECTED_COUNTS = {
     "varmeplansomraader": 4,  # D1, D2, D3 district heating and D4 individual; not existing D0
     "energidistrikter": 5,
     "ejendomme": 12,
-    "nye_ledninger": 7,
+    "nye_ledninger": 8,
     "stikledninger": 9,
     "eksisterende_fjernvarmenet": 2,
     "varmekilder": 1,

@@ -332,6 +332,8 @@ def _prepare(plan: Plan) -> _Layers:
     kind = _district_kind(districts)
     phase = _int_series(districts, "phase")
     trenches = plan.trenches
+    if "is_built" in trenches:  # routed for the economics but not dug: not on the map
+        trenches = trenches[trenches["is_built"].astype("boolean").fillna(False).to_numpy()]
     if "phase" in trenches:
         tphase = _int_series(trenches, "phase")
     elif "district_id" in trenches:

@@ -74,6 +74,28 @@ def _sum(table: pd.DataFrame, column: str) -> float | None:
     return float(values.sum()) if len(values) and values.notna().any() else None
 
 
+def built_trenches(trenches: pd.DataFrame) -> pd.DataFrame:
+    """The trenches the plan digs: rows with ``is_built`` true (all rows without the column)."""
+    if "is_built" not in trenches:
+        return trenches
+    return trenches[trenches["is_built"].astype("boolean").fillna(False).to_numpy()]
+
+
+def dh_districts(districts: pd.DataFrame) -> np.ndarray:
+    """Mask of the districts recommended district heating (all rows without the column)."""
+    if "recommendation" not in districts:
+        return np.ones(len(districts), dtype=bool)
+    return districts["recommendation"].astype("string").eq(_DH).fillna(False).to_numpy()
+
+
+def _dh_service_pipes(plan: Plan) -> pd.DataFrame:
+    pipes, props = plan.service_pipes, plan.properties
+    if "recommendation" not in props or pipes.index.name != "property_id":
+        return pipes
+    rec = props["recommendation"].reindex(pipes.index)
+    return pipes[rec.eq(_DH).fillna(False).to_numpy()]
+
+
 def summary_figures(plan: Plan) -> dict[str, float | int | None]:
     """Key figures of the plan, each summed from the plan's own tables.
 
@@ -97,11 +119,11 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
         "n_districts": len(districts),
         "n_districts_dh": int((drec == _DH).sum()) if len(drec) else None,
         "n_phases": int(phases.nunique()),
-        "trench_km": (_sum(plan.trenches, "length_m") or 0.0) / 1000,
-        "service_km": (_sum(plan.service_pipes, "length_m") or 0.0) / 1000,
-        "cost_dkk": _sum(districts, "cost_dkk"),
+        "trench_km": (_sum(built_trenches(plan.trenches), "length_m") or 0.0) / 1000,
+        "service_km": (_sum(_dh_service_pipes(plan), "length_m") or 0.0) / 1000,
+        "cost_dkk": _sum(districts[dh_districts(districts)], "cost_dkk"),
         "heat_dh_gwh_a": float(heat.sum()) / 1000 if len(heat) else None,
-        "co2_avoided_t_a": _sum(districts, "co2_avoided_t_a"),
+        "co2_avoided_t_a": _sum(districts[dh_districts(districts)], "co2_avoided_t_a"),
         "first_year": int(starts.min()) if len(starts) else None,
         "last_year": int(ends.max()) if len(ends) else None,
         "target_year": None,
@@ -294,7 +316,10 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
             "districts",
             text("sec_districts", lang),
             districts,
-            _totals(districts, [*_PHASE_SUMS, "heated_area_m2"]),
+            _totals(
+                pd.DataFrame(plan.districts[dh_districts(plan.districts)]),
+                [*_PHASE_SUMS, "heated_area_m2"],
+            ),
         ),
         ReportTable(
             "phases",
@@ -322,6 +347,12 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
     if len(rejected):
         tables.append(ReportTable("rejected", text("sec_rejected", lang), rejected))
     return tables
+
+
+def _total_label(key: str, lang: str) -> str:
+    if key == "districts":
+        return "I alt, fjernvarme" if lang == "da" else "Total, district heating"
+    return "I alt" if lang == "da" else "Total"
 
 
 def _totals(table: pd.DataFrame, columns: list[str]) -> dict[str, float]:
@@ -452,7 +483,7 @@ def _html_table(table: ReportTable, lang: str) -> str:
                     cell, _ = _cell_html(table.total[col], str(col), lang)
                     cells.append(f'<td class="n">{cell}</td>')
                 else:
-                    label = ("I alt" if lang == "da" else "Total") if i == 0 else ""
+                    label = _total_label(table.key, lang) if i == 0 else ""
                     cells.append(f"<td>{html.escape(label)}</td>")
             parts.append('<tr class="total">' + "".join(cells) + "</tr>")
     parts.append("</table></div>")
@@ -576,7 +607,7 @@ def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
             if table.total and len(data):
                 ws.append(
                     [
-                        ("I alt" if lang == "da" else "Total") if i == 0 else table.total.get(c)
+                        _total_label(table.key, lang) if i == 0 else table.total.get(c)
                         for i, c in enumerate(columns)
                     ]
                 )
