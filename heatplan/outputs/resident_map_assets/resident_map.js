@@ -96,7 +96,7 @@
   /* All properties of one marker class drawn on one canvas: thousands of points cost one layer,
    * not thousands of Leaflet objects. Clicks are matched to the nearest drawn point. */
   var PointsLayer = L.Layer.extend({
-    options: {pane: "hpPoints", radius: 4.5, padding: 0.5},
+    options: {pane: "hpPoints", padding: 0.5},
 
     initialize: function (lat, lon, indices, color) {
       this._lat = lat;
@@ -153,7 +153,8 @@
       ctx.fillStyle = this._color;
       ctx.strokeStyle = "#ffffff";
       ctx.lineWidth = 0.8;
-      var r = this.options.radius;
+      var z = this._zoom;
+      var r = z >= 16 ? 5 : z >= 15 ? 4 : z >= 14 ? 3 : 2.2;
       var n = 0;
       ctx.beginPath();
       for (var j = 0; j < this._indices.length; j++) {
@@ -170,7 +171,7 @@
         ctx.arc(x, y, r, 0, 2 * Math.PI);
       }
       ctx.fill();
-      ctx.stroke();
+      if (z >= 15) { ctx.stroke(); }
       this._drawn = n;
     },
 
@@ -233,7 +234,16 @@
 
   HeatplanResidentMap.prototype.openPopup = function (i) {
     var p = this.data.points;
-    L.popup({maxWidth: 300, minWidth: 220, autoPanPadding: [20, 60]})
+    /* Keep the popup clear of the search box (and banner) at the top of the map. */
+    var top = 20;
+    var box = this.map.getContainer().querySelector(".hp-search");
+    if (box) {
+      var mapRect = this.map.getContainer().getBoundingClientRect();
+      top = box.getBoundingClientRect().bottom - mapRect.top + 10;
+    }
+    var small = this.map.getSize().x < 700;
+    L.popup({maxWidth: small ? 280 : 320, minWidth: 220,
+      autoPanPaddingTopLeft: L.point(10, top), autoPanPaddingBottomRight: L.point(10, 40)})
       .setLatLng([p.lat[i], p.lon[i]])
       .setContent(this.popup(i))
       .openOn(this.map);
@@ -340,8 +350,15 @@
     if (!this.data.synthetic) { return; }
     var banner = el("div", "hp-banner", this.t.synthetic_banner);
     banner.setAttribute("role", "note");
-    this.map.getContainer().appendChild(banner);
-    this.map.getContainer().classList.add("hp-has-banner");
+    var container = this.map.getContainer();
+    container.appendChild(banner);
+    /* Move the top controls below the banner, however many lines it wraps to. */
+    function place() {
+      var tops = container.querySelectorAll(".leaflet-top");
+      for (var i = 0; i < tops.length; i++) { tops[i].style.top = banner.offsetHeight + "px"; }
+    }
+    place();
+    window.addEventListener("resize", place);
   };
 
   HeatplanResidentMap.prototype._attribution = function () {
