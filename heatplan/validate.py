@@ -315,8 +315,9 @@ def _check_geometry(work: _Work) -> None:
         dropped = np.zeros(len(values), dtype=bool)
         dropped[where[~ok]] = True
         work.repaired |= repaired
-        reasons = pd.Series(shapely.is_valid_reason(np.asarray(geoms, dtype=object)),
-                            index=work.data.index)
+        why = np.full(len(values), "", dtype=object)
+        why[invalid] = shapely.is_valid_reason(np.asarray(geoms, dtype=object)[invalid])
+        reasons = pd.Series(why, index=work.data.index)
         if repaired.any():
             work.issue(
                 "warning", "Invalid geometries (self-intersections and the like) were repaired "
