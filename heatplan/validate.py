@@ -23,6 +23,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from heatplan import PROJECT_CRS
@@ -261,7 +262,7 @@ def _check_crs(work: _Work) -> None:
     try:
         work.data = gdf.to_crs(PROJECT_CRS)
         work.raw = work.raw.to_crs(PROJECT_CRS)
-    except Exception as err:  # pyproj raises several types
+    except (pyproj.exceptions.ProjError, pyproj.exceptions.CRSError, ValueError) as err:
         work.issue(
             "error", f"The layer's CRS {crs.to_string()} cannot be transformed to {PROJECT_CRS} "
             f"({err}).", "Reproject the layer to EPSG:25832 in QGIS (Export ▸ Save Features As).",
