@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +36,12 @@ def _check_layer_path(ctx: click.Context, param: click.Parameter, value: str | N
     return value
 
 
-def _layer_options(func):
+def layer_path_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--properties PATH[:LAYER]`` ... ``--proposals PATH`` to a command.
+
+    Each becomes a keyword argument named after the layer (``None`` when not given); pass the
+    given ones to :func:`heatplan.validate.load_dataset` as ``layer_paths``.
+    """
     for name, kind in reversed(LAYER_OPTIONS):
         flag = "--" + name.replace("_", "-")
         meta = "PATH[:LAYER]" if kind == "GIS layer" else "PATH"
@@ -50,7 +57,7 @@ def _layer_options(func):
     "data_dir", required=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-@_layer_options
+@layer_path_options
 @click.option(
     "--rejected", "rejected_path", type=click.Path(dir_okay=False, path_type=Path),
     default=Path("maps") / "rejected.gpkg", show_default=True,
