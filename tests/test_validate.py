@@ -239,6 +239,17 @@ def test_property_outside_the_district_it_names_is_kept_with_a_warning(
     assert found.severity == "warning"
 
 
+def test_district_assigned_by_location_when_the_column_is_absent(
+    toy_tables, write_toy_dataset, tmp_path
+):
+    toy_tables["properties"] = toy_tables["properties"].drop(columns="district_id")
+    result = run(toy_tables, tmp_path, write_toy_dataset)
+    props = result.dataset.properties
+    assert props["district_id"].tolist() == ["D1", "D1", "D2", "D2", "D1", "D2"]
+    assert set(props["district_id_source"]) == {"location"}
+    issue(result, r"6 properties without district_id: assigned the district they lie in")
+
+
 def test_unknown_district_id_is_rejected(toy_tables, write_toy_dataset, tmp_path):
     toy_tables["properties"].loc[0, "district_id"] = "D9"
     result = run(toy_tables, tmp_path, write_toy_dataset)
