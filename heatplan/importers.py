@@ -33,6 +33,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from heatplan.errors import InputDataError
 from heatplan.io import bbr, dar, geodanmark, plandata
@@ -518,6 +520,15 @@ def select_streets(
     return roads
 
 
+def _clusters(geoms: np.ndarray, distance_m: float) -> np.ndarray:
+    """Label geometries so that any two closer than ``distance_m`` share a label."""
+    pairs = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=distance_m)
+    graph = sparse.coo_matrix(
+        (np.ones(pairs.shape[1]), (pairs[0], pairs[1])), shape=(len(geoms), len(geoms))
+    )
+    return csgraph.connected_components(graph, directed=False)[1]
+
+
 def form_districts(
     properties: gpd.GeoDataFrame, settings: ImportSettings
 ) -> tuple[gpd.GeoDataFrame, pd.Series]:
@@ -538,56 +549,48 @@ def form_districts(
         south-east) and each property's district id.
     """
     geoms = properties.geometry.to_numpy()
-    blobs = shapely.buffer(geoms, settings.cluster_distance_m / 2)
-    merged = shapely.get_parts(shapely.union_all(blobs))
-    tree = shapely.STRtree(merged)
     reps = shapely.point_on_surface(geoms)
-    cluster = tree.query(reps, predicate="intersects")
-    cluster_of = np.full(len(geoms), -1)
-    cluster_of[cluster[0]] = cluster[1]
+    cluster_of = _clusters(geoms, settings.cluster_distance_m)
     cell = settings.district_cell_m
+    buffer_m = min(settings.district_buffer_m, settings.cluster_distance_m / 2)
     cx = np.floor(shapely.get_x(reps) / cell).astype(np.int64)
     cy = np.floor(shapely.get_y(reps) / cell).astype(np.int64)
-    keys = pd.Series(list(zip(cluster_of, cx, cy, strict=True)), index=properties.index)
-    sizes = keys.value_counts()
-    big = sizes[sizes >= settings.min_district_properties].index
+    keys = pd.DataFrame({"cluster": cluster_of, "cx": cx, "cy": cy})
+    piece = keys.groupby(["cluster", "cx", "cy"], sort=True).ngroup().to_numpy()
+    n_pieces = int(piece.max()) + 1
+    sizes = np.bincount(piece, minlength=n_pieces)
+    px = np.bincount(piece, weights=shapely.get_x(reps), minlength=n_pieces) / sizes
+    py = np.bincount(piece, weights=shapely.get_y(reps), minlength=n_pieces) / sizes
+    big = np.flatnonzero(sizes >= settings.min_district_properties)
     if len(big) == 0:
-        big = sizes.index[:1]
-    centroid = {
-        k: (shapely.get_x(reps[(keys == k).to_numpy()]).mean(),
-            shapely.get_y(reps[(keys == k).to_numpy()]).mean())
-        for k in sizes.index
-    }
-    big_xy = np.array([centroid[k] for k in big])
-    target = {}
-    for k in sizes.index:
-        if k in big:
-            target[k] = k
-        else:
-            x, y = centroid[k]
-            target[k] = big[int(np.argmin(np.hypot(big_xy[:, 0] - x, big_xy[:, 1] - y)))]
-    group = keys.map(target)
+        big = np.array([int(np.argmax(sizes))])
+    nearest = np.argmin(np.hypot(px[:, None] - px[big], py[:, None] - py[big]), axis=1)
+    target = big[nearest]
+    target[big] = big
+    group = target[piece]
+    order = np.argsort(piece, kind="stable")
+    members_of = np.split(order, np.cumsum(sizes)[:-1])  # positions of each piece's properties
+    buffers = shapely.buffer(geoms, buffer_m, quad_segs=4)
+    area = properties["heated_area_m2"].to_numpy(dtype=float)
+    dh_area = np.where(properties["heating_installation"].to_numpy() == "1", area, 0.0)
+    street = (properties["address"].astype("string")
+              .str.replace(r"\s+\S*\d\S*$", "", regex=True).to_numpy())
     rows = []
     for k in big:
-        members = (group == k).to_numpy()
+        positions = np.concatenate([members_of[p] for p in np.flatnonzero(target == k)])
         pieces = []
-        for piece_key in sorted(set(keys[members])):
-            inside = (keys == piece_key).to_numpy()
-            _, gx, gy = piece_key
+        for p in np.flatnonzero(target == k):
+            gx, gy = cx[members_of[p][0]], cy[members_of[p][0]]
             box = shapely.box(gx * cell, gy * cell, (gx + 1) * cell, (gy + 1) * cell)
-            pieces.append(shapely.intersection(
-                shapely.union_all(shapely.buffer(geoms[inside], settings.district_buffer_m)), box
-            ))
+            pieces.append(shapely.intersection(shapely.union_all(buffers[members_of[p]]), box))
         polygon = shapely.union_all(pieces)
-        sub = properties[members]
-        area = sub["heated_area_m2"]
-        dh_share = area[sub["heating_installation"] == "1"].sum() / max(area.sum(), 1e-9)
-        streets = sub["address"].dropna().str.replace(r"\s+\S*\d\S*$", "", regex=True)
+        dh_share = dh_area[positions].sum() / max(area[positions].sum(), 1e-9)
+        streets = pd.Series(street[positions]).dropna()
         streets = streets[~streets.isin(["Adresse ukendt", ""])]
         top = streets.value_counts().sort_index().sort_values(ascending=False, kind="stable")
         name = (f"{top.index[0]} m.fl." if len(top) > 1 else top.index[0]) if len(top) else None
         rows.append({
-            "key": k, "name": name, "n_properties": int(members.sum()),
+            "key": int(k), "name": name, "n_properties": len(positions),
             "dh_area_share": round(float(dh_share), 3),
             "status": "existing_dh" if dh_share > 0.5 else "undecided",
             "geometry": polygon, "y": shapely.get_y(shapely.centroid(polygon)),
@@ -604,7 +607,8 @@ def form_districts(
     ).set_index("district_id")
     districts["planned_phase"] = pd.array([pd.NA] * len(districts), dtype="Int64")
     districts["origin"] = "formed from building clusters and a grid (no heat-plan layer)"
-    return districts, group.map(id_of_key).rename("district_id")
+    district_of = pd.Series(group, index=properties.index).map(id_of_key)
+    return districts, district_of.rename("district_id")
 
 
 def derive_heat_source(
@@ -620,14 +624,7 @@ def derive_heat_source(
     """
     dh = properties[properties["heating_installation"] == "1"]
     if len(dh):
-        blobs = shapely.get_parts(shapely.union_all(
-            shapely.buffer(dh.geometry.to_numpy(), settings.cluster_distance_m / 2)
-        ))
-        tree = shapely.STRtree(blobs)
-        member = tree.query(shapely.point_on_surface(dh.geometry.to_numpy()),
-                            predicate="intersects")
-        cluster_of = np.full(len(dh), -1)
-        cluster_of[member[0]] = member[1]
+        cluster_of = _clusters(dh.geometry.to_numpy(), settings.cluster_distance_m)
         area = pd.Series(dh["heated_area_m2"].to_numpy()).groupby(cluster_of).sum()
         best = int(area.sort_values(ascending=False, kind="stable").index[0])
         chosen = dh[cluster_of == best]
