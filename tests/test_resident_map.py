@@ -13,8 +13,8 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
 from heatplan.config import load_scenario
-from heatplan.errors import OutputExistsError, ScenarioError, SchemaError
-from heatplan.outputs.resident_map import resident_map, write_resident_map
+from heatplan.errors import HeatplanError, OutputExistsError, ScenarioError, SchemaError
+from heatplan.outputs.resident_map import leaflet_dir, resident_map, write_resident_map
 from heatplan.plan.result import Plan
 
 CRS = "EPSG:25832"
@@ -208,6 +208,16 @@ def test_every_string_is_escaped(page):
     assert "javascript:" not in page.lower()
 
 
+def test_scenario_texts_are_escaped_too():
+    plan = make_plan()
+    title = 'Kort </title><script>alert(1)</script> & "x"'
+    scenario = plan.scenario.with_values(residents__title_da=title)
+    page = resident_map(Plan(**{**plan.__dict__, "scenario": scenario})).get_root().render()
+    assert "<script>alert(1)" not in page
+    assert "<title>Kort &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; " in page
+    assert page_data(page)["t"]["title"] == title
+
+
 def test_contacts_and_texts_come_from_the_scenario(page):
     data = page_data(page)
     hrefs = [link["href"] for link in data["links"]["district_heating"]]
@@ -282,7 +292,8 @@ def test_properties_without_address_are_left_out():
 
 
 def test_offline_page_inlines_leaflet_and_loads_nothing():
-    pytest.importorskip("xstatic.pkg.leaflet", reason="offline mode needs xstatic-leaflet")
+    if leaflet_dir() is None:
+        pytest.skip("offline mode needs xstatic-leaflet or Debian's libjs-leaflet")
     page = resident_map(make_plan(), offline=True).get_root().render()
     assert not re.search(r"<(script|link)[^>]+(src|href)=", page)
     assert "cdn.jsdelivr" not in page
@@ -290,3 +301,11 @@ def test_offline_page_inlines_leaflet_and_loads_nothing():
     assert "L.version" in page or "Leaflet" in page
     assert "data:image/png;base64," in page  # the layer-control icon
     assert "uden baggrundskort" in page_data(page)["attribution"]
+
+
+def test_offline_without_leaflet_says_what_to_install(monkeypatch):
+    import heatplan.outputs.resident_map as module
+
+    monkeypatch.setattr(module, "leaflet_dir", lambda: None)
+    with pytest.raises(HeatplanError, match="pip install xstatic-leaflet"):
+        resident_map(make_plan(), offline=True)

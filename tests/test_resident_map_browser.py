@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from heatplan.outputs.resident_map import write_resident_map
+from heatplan.outputs.resident_map import leaflet_dir, write_resident_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,9 +22,13 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-leaflet_pkg = pytest.importorskip(
-    "xstatic.pkg.leaflet", reason="needs xstatic-leaflet for local copies of Leaflet"
-)
+LEAFLET_DIR = leaflet_dir()
+if LEAFLET_DIR is None:
+    pytest.skip(
+        "no local copy of Leaflet to serve instead of its CDN "
+        "(pip install xstatic-leaflet, or apt-get install libjs-leaflet)",
+        allow_module_level=True,
+    )
 
 from test_resident_map import EVIL, make_plan  # noqa: E402  (after the skips above)
 
@@ -36,7 +40,6 @@ ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-LEAFLET_DIR = Path(leaflet_pkg.BASE_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -228,6 +231,8 @@ def test_usable_at_phone_width(phone_page, tmp_path):
     popup = page.page.locator(".leaflet-popup").bounding_box()
     assert popup["x"] >= 0
     assert popup["x"] + popup["width"] <= 390
+    search = page.page.locator(".hp-search").bounding_box()
+    assert popup["y"] >= search["y"] + search["height"]  # not hidden under the search box
     page.page.screenshot(path=str(tmp_path / "phone.png"))
     assert (tmp_path / "phone.png").stat().st_size > 10_000
     assert page.errors == []
@@ -236,7 +241,7 @@ def test_usable_at_phone_width(phone_page, tmp_path):
 def test_offline_file_needs_no_network(offline_page):
     page = offline_page
     assert page.outside == []
-    assert page.page.evaluate("L.version") == "1.9.3"
+    assert page.page.evaluate("typeof L.version") == "string"
     page.search("centrumgaden")
     assert "Området har allerede fjernvarme" in page.choose()
     assert page.errors == []

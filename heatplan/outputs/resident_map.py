@@ -216,8 +216,9 @@ def resident_map(plan: Plan, *, lang: Lang = "da", offline: bool = False) -> fol
     lang
         ``"da"`` (default) or ``"en"``: the language of every text on the map.
     offline
-        Inline Leaflet's JavaScript and CSS (from the Python package ``xstatic-leaflet``) and
-        show no background tiles, so the file works without internet.
+        Inline Leaflet's JavaScript and CSS (from the Python package ``xstatic-leaflet`` or
+        Debian's ``libjs-leaflet``, see :func:`leaflet_dir`) and show no background tiles, so
+        the file works without internet.
 
     Returns
     -------
@@ -234,7 +235,7 @@ def resident_map(plan: Plan, *, lang: Lang = "da", offline: bool = False) -> fol
     ScenarioError
         If a link, e-mail or phone number in the ``residents`` scenario section is malformed.
     HeatplanError
-        If ``offline`` is set and ``xstatic-leaflet`` is not installed.
+        If ``offline`` is set and no installed copy of Leaflet is found.
     """
     if lang not in _TEXTS:
         msg = f"lang must be one of {sorted(_TEXTS)}, not {lang!r}."
@@ -840,18 +841,38 @@ def _asset(name: str) -> str:
     return text
 
 
-def _leaflet_assets() -> tuple[str, str]:
-    """Leaflet's JavaScript and CSS (images inlined) from the ``xstatic-leaflet`` package."""
+DEBIAN_LEAFLET_DIR = Path("/usr/share/javascript/leaflet")
+"""Where Debian's ``libjs-leaflet`` package puts Leaflet."""
+
+
+def leaflet_dir() -> Path | None:
+    """The folder of an installed copy of Leaflet (``leaflet.js``, ``leaflet.css``, ``images/``).
+
+    Looks for the Python package ``xstatic-leaflet`` (Leaflet 1.9.3, the version folium links),
+    then Debian's ``libjs-leaflet``; ``None`` when neither is installed.
+    """
     try:
         from xstatic.pkg import leaflet
-    except ImportError as err:
+    except ImportError:
+        candidates = [DEBIAN_LEAFLET_DIR]
+    else:
+        candidates = [Path(leaflet.BASE_DIR), DEBIAN_LEAFLET_DIR]
+    for folder in candidates:
+        if (folder / "leaflet.js").is_file() and (folder / "leaflet.css").is_file():
+            return folder
+    return None
+
+
+def _leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JavaScript and CSS (images inlined as data URIs) from an installed copy."""
+    base = leaflet_dir()
+    if base is None:
         msg = (
-            "The offline residents' map inlines Leaflet from the Python package xstatic-leaflet, "
-            "which is not installed. Install it with: pip install xstatic-leaflet "
-            "(or leave out --offline to load Leaflet from its CDN)."
+            "The offline residents' map inlines Leaflet from an installed copy, and none was "
+            "found. Install the Python package xstatic-leaflet (pip install xstatic-leaflet) "
+            "or Debian's libjs-leaflet, or leave out --offline to load Leaflet from its CDN."
         )
-        raise HeatplanError(msg) from err
-    base = Path(leaflet.BASE_DIR)
+        raise HeatplanError(msg)
     js = (base / "leaflet.js").read_text(encoding="utf-8")
     css = (base / "leaflet.css").read_text(encoding="utf-8")
 
@@ -867,7 +888,8 @@ def _leaflet_assets() -> tuple[str, str]:
         if "</script" in text.lower() or "</style" in text.lower():
             msg = f"{base / name} contains a closing script or style tag and cannot be inlined."
             raise HeatplanError(msg)
-    logger.debug("Inlining Leaflet %s from %s", getattr(leaflet, "VERSION", "?"), base)
+    version = re.search(r'version\s*=\s*"([0-9.]+)"', js)
+    logger.info("Inlining Leaflet %s from %s", version.group(1) if version else "?", base)
     return js, css
 
 
