@@ -509,10 +509,12 @@ def select_streets(
     municipality = bbr.normalise_municipality(sources.municipality)
     if municipality is not None and roads["kommunekode"].notna().any():
         own = (roads["kommunekode"] == municipality).fillna(False).to_numpy()
-        area = shapely.buffer(
-            shapely.union_all(properties.geometry.to_numpy()), settings.street_margin_m
-        )
-        near = roads.intersects(area).to_numpy()
+        hits = shapely.STRtree(roads.geometry.to_numpy()).query(
+            properties.geometry.to_numpy(), predicate="dwithin",
+            distance=settings.street_margin_m,
+        )[1]
+        near = np.zeros(len(roads), bool)
+        near[hits] = True
         roads = roads[own | near].reset_index(drop=True)
     roads.index = pd.Index([f"R{i + 1:05d}" for i in range(len(roads))], name="street_id")
     counts["streets"] = len(roads)
