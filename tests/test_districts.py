@@ -145,3 +145,14 @@ def test_unknown_district_ids_are_an_error(scenario):
     with pytest.raises(SchemaError, match="ZZ"):
         district_economics(props, districts, trenches, service, feed, scenario=scenario,
                            factors=factors_table(), base_year=2024)
+
+
+def test_district_without_routed_trenches_is_not_judged_on_density(scenario):
+    props, districts, trenches, service, feed = _toy_args()
+    econ = district_economics(props, districts, trenches[trenches["district_id"] != "F"],
+                              service, feed, scenario=scenario, factors=factors_table(),
+                              base_year=2024)
+    rec = recommend_districts(econ, scenario=scenario)
+    assert pd.isna(rec.loc["F", "dh_cost_dkk_per_mwh"])  # no network: no DH cost
+    assert rec.loc["F", "recommendation"] == "individual_heat_pump"
+    assert "ikke beregnet et ledningsnet" in rec.loc["F", "reason"]

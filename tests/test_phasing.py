@@ -210,9 +210,15 @@ def test_construction_longer_than_its_window_is_reported():
         schedule_milp(p)
 
 
-def test_feed_cycle_is_reported():
-    p = make_problem({"A": 1, "B": 1}, {"A": 1, "B": 1}, parents={"A": "B", "B": "A"})
-    assert "cycle" in diagnose(p).message()
+def test_districts_feeding_each_other_end_in_the_same_year():
+    # A and B feed each other (a cycle in fed_from): both must end in the same year. With
+    # 2 km capacity they end together in 2024: 3 × 3 + 1 × 3 = 12; C (1 km) follows in 2025.
+    p = make_problem({"A": 1, "B": 1, "C": 1}, {"A": 3, "B": 1, "C": 2},
+                     parents={"A": "B", "B": "A"}, capacity_km=2)
+    for schedule in (schedule_milp(p), schedule_heuristic(p)):
+        assert schedule.table["end_year"].to_dict() == {"A": 2024, "B": 2024, "C": 2025}
+        assert schedule.objective_t == pytest.approx(12 + 2 * 2)
+    assert brute_force(p) == pytest.approx(16)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -319,3 +325,19 @@ def test_rollout_heuristic_method_and_infeasible_capacity(tight_scenario):
     small = tight_scenario.with_values(phasing__trench_capacity_km_a=0.5)
     with pytest.raises(InfeasiblePlanError, match=r"capacity is 0\.5"):
         plan_rollout(props, districts, routing, scenario=small)
+
+
+def test_district_with_connected_properties_counts_as_built(tight_scenario):
+    # Without a previous plan, connected properties mean the works were done before 2024:
+    # the district keeps district heating, ends in 2023, takes phase 1 and no capacity.
+    props, districts, routing = make_toy_town()
+    props = props.copy()
+    props.loc[["B000", "B001"], "connection_status"] = "connected"
+    r = plan_rollout(props, districts, routing, scenario=tight_scenario)
+    b = r.districts.loc["B"]
+    assert (b["phase"], b["end_year"]) == (1, 2023)
+    assert r.report["n_items"] == 4  # A, C (transit), D and E (infill); B is built
+    assert r.years["trench_km"].sum() == pytest.approx(1.5 + 1.4 + 1.0)
+    assert r.properties.loc["B000", "recommendation"] == "district_heating"
+    assert (r.properties.loc[props.index[props["district_id"] == "B"], "connection_year"]
+            .dropna() >= 2023).all()

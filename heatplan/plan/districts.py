@@ -224,18 +224,21 @@ def district_economics(
     own_cost = cost[own].groupby(t.loc[own, "district_id"]).sum().reindex(econ.index,
                                                                          fill_value=0.0)
     weight = (econ["heat_demand_mwh_a"] * final_share).astype(float)
-    feeder_m = pd.Series(0.0, index=econ.index)
-    feeder_cost = pd.Series(0.0, index=econ.index)
     users = segment_users(t)
-    for seg in t.index[is_feeder]:
-        share_to = sorted(users.get(seg, {t.at[seg, "district_id"]}), key=str)
-        share_to = [d for d in share_to if d in econ.index]
-        if not share_to:
-            continue
-        w = weight.reindex(share_to).to_numpy(dtype=float)
-        w = w / w.sum() if w.sum() > 0 else np.full(len(share_to), 1.0 / len(share_to))
-        feeder_m.loc[share_to] += float(t.at[seg, "length_m"]) * w
-        feeder_cost.loc[share_to] += float(cost[seg]) * w
+    pairs = pd.DataFrame(
+        [(seg, d) for seg in t.index[is_feeder] for d in sorted(users.get(seg, ()), key=str)
+         if d in econ.index],
+        columns=["segment_id", "district_id"])
+    pairs["w"] = weight.reindex(pairs["district_id"]).to_numpy(dtype=float)
+    total_w = pairs.groupby("segment_id")["w"].transform("sum")
+    n_users = pairs.groupby("segment_id")["w"].transform("size")
+    share = np.where(total_w > 0, pairs["w"] / total_w.where(total_w > 0, 1.0), 1.0 / n_users)
+    seg_len = t["length_m"].astype(float).reindex(pairs["segment_id"]).to_numpy()
+    seg_cost = cost.reindex(pairs["segment_id"]).to_numpy(dtype=float)
+    feeder_m = pd.Series(seg_len * share).groupby(pairs["district_id"].to_numpy()).sum(
+        ).reindex(econ.index, fill_value=0.0)
+    feeder_cost = pd.Series(seg_cost * share).groupby(pairs["district_id"].to_numpy()).sum(
+        ).reindex(econ.index, fill_value=0.0)
     econ["feeder_trench_m"] = feeder_m
     econ["mains_cost_dkk"] = own_cost + feeder_cost
 
@@ -282,8 +285,9 @@ def district_economics(
     hp_year = (econ["n_expected"] * (float(econ_cfg["heat_pump_investment_dkk"]) * a_hp
                                      + float(econ_cfg["heat_pump_maintenance_dkk_a"]))
                + sold / scop * 1000.0 * float(econ_cfg["electricity_price_dkk_per_kwh"]))
+    routed = (metres > 0) | econ["status"].eq("existing_dh")
     with np.errstate(divide="ignore", invalid="ignore"):
-        econ["dh_cost_dkk_per_mwh"] = (dh_year / sold).where(sold > 0)
+        econ["dh_cost_dkk_per_mwh"] = (dh_year / sold).where((sold > 0) & routed)
         econ["hp_cost_dkk_per_mwh"] = (hp_year / sold).where(sold > 0)
     logger.info(
         "District economics for %d districts: %d properties to convert, %.1f km own mains, "
@@ -391,7 +395,12 @@ def _reason(row: pd.Series, density: float, threshold: float, switch: bool, lang
     if n == 0:
         return ("Ingen ejendomme med gas- eller oliefyr at konvertere." if da else
                 "No properties with gas or oil heating to convert.")
-    if not row["passes_density"]:
+    if density is None or not np.isfinite(density):
+        why = ("der er ikke beregnet et ledningsnet for området, så fjernvarme kan ikke "
+               "vurderes" if da else
+               "no trench network was routed for the district, so district heating cannot be "
+               "assessed")
+    elif not row["passes_density"]:
         why = (f"{dens_txt} er under tærsklen, og {cost_txt}" if da else
                f"{dens_txt} is below the threshold, and {cost_txt}")
     elif not row["is_cheaper_than_heat_pumps"]:

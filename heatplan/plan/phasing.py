@@ -269,12 +269,6 @@ def diagnose(problem: ScheduleProblem, opts: list[Option] | None = None) -> Diag
     problems: list[str] = []
     needed: dict[str, float] = {}
     parents = _parents(problem)
-    cyc = _cycle(parents)
-    if cyc:
-        problems.append(
-            "The feed order has a cycle: " + " → fed from → ".join(cyc)
-            + ". Fix district_feed.fed_from so that the districts form a tree.")
-        return Diagnosis(tuple(problems))
     by_item: dict[str, list[Option]] = {i: [] for i in items.index}
     for o in opts:
         by_item[o.item].append(o)
@@ -307,15 +301,15 @@ def diagnose(problem: ScheduleProblem, opts: list[Option] | None = None) -> Diag
     # earliest end and latest end with precedence (a parent ends no later than its child)
     earliest = {i: min((o.end for o in its), default=math.inf) for i, its in by_item.items()}
     latest = {i: max((o.end for o in its), default=-math.inf) for i, its in by_item.items()}
-    order = _topological(list(items.index), parents)
-    for child in order:
-        q = parents.get(child)
-        if q is not None:
-            earliest[child] = max(earliest[child], earliest[q])
-    for child in reversed(order):
-        q = parents.get(child)
-        if q is not None:
-            latest[q] = min(latest[q], latest[child])
+    for _ in range(len(items)):  # fixed point; districts feeding each other share a year
+        changed = False
+        for child, q in parents.items():
+            if earliest[q] > earliest[child]:
+                earliest[child], changed = earliest[q], True
+            if latest[child] < latest[q]:
+                latest[q], changed = latest[child], True
+        if not changed:
+            break
     for child, q in sorted(parents.items()):
         if by_item[child] and by_item[q] and earliest[q] > latest[child]:
             problems.append(
@@ -392,19 +386,6 @@ def _fixed_txt(row: pd.Series, problem: ScheduleProblem) -> str:
         a, b = problem.windows.get(int(row["planned_phase"]), (None, None))
         return f"(fixed to phase {int(row['planned_phase'])}, {a}–{b})"
     return ""
-
-
-def _topological(nodes: list[str], parents: dict[str, str]) -> list[str]:
-    depth: dict[str, int] = {}
-    for n in nodes:
-        chain, node = [], n
-        while node is not None and node not in depth and node not in chain:
-            chain.append(node)
-            node = parents.get(node)
-        base = depth.get(node, -1) if node is not None else -1
-        for k, c in enumerate(reversed(chain)):
-            depth[c] = base + 1 + k
-    return sorted(nodes, key=lambda n: (depth[n], str(n)))
 
 
 # =============================================================================================
@@ -616,14 +597,17 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
     return _to_schedule(problem, chosen, method="milp", status=status, seconds=seconds)
 
 
-def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | None = None
-                       ) -> Schedule:
+def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | None = None,
+                       restarts: int = 40, time_budget_s: float = 0.3) -> Schedule:
     """Return a fast greedy schedule (feasible, not necessarily optimal).
 
     Items are placed in order of CO2 per trench km of the item and all it feeds, each at the
     option with the largest objective that fits the remaining capacity after its feeder; then
-    single items are moved to better options while that helps. With ``previous``, the previous
-    schedule is kept where it is still feasible and not worse.
+    single items are moved to better options while that helps. The same is repeated for the
+    order by latest possible end, by size, and ``restarts`` seeded perturbations of the first
+    order (within ``time_budget_s`` seconds), keeping the best. Districts that feed each other
+    (a cycle in ``fed_from``) must end in the same year and are placed together. With
+    ``previous``, the previous schedule is kept where it is still feasible and not worse.
 
     Raises
     ------
@@ -636,39 +620,42 @@ def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | Non
     loads = _option_loads(problem, opts)
     values = _option_values(problem, opts)
     parents = _parents(problem)
-    children: dict[str, list[str]] = {}
-    for c, q in parents.items():
-        children.setdefault(q, []).append(c)
     by_item: dict[str, list[int]] = {i: [] for i in problem.items.index}
     for r, o in enumerate(opts):
         by_item[o.item].append(r)
+    units = _feed_units(list(problem.items.index), parents)
     best_value = {i: max((values[r] for r in rs), default=0.0) for i, rs in by_item.items()}
-
-    def subtree(i: str) -> tuple[float, float]:
-        v, km = best_value[i], float(problem.items.at[i, "trench_km"])
-        for c in children.get(i, []):
-            cv, ck = subtree(c)
-            v, km = v + cv, km + ck
-        return v, km
-
-    ratio = {}
-    for i in problem.items.index:
-        v, km = subtree(i)
-        ratio[i] = v / (km + 1e-3)
-
-    cap = {k: problem.capacity[k].to_numpy(dtype=float) for k in loads}
+    km = problem.items["trench_km"].astype(float).to_dict()
+    # CO2 per km of each unit and everything downstream of it (units form a DAG)
+    down_v = {u: sum(best_value[i] for i in m) for u, m in units.members.items()}
+    down_km = {u: sum(km[i] for i in m) for u, m in units.members.items()}
+    for u in reversed(units.order):
+        for c in units.children.get(u, ()):
+            down_v[u] += down_v[c]
+            down_km[u] += down_km[c]
+    ratio = {u: down_v[u] / (down_km[u] + 1e-3) for u in units.order}
+    latest = {u: max((opts[r].end for i in m for r in by_item[i]), default=0)
+              for u, m in units.members.items()}
+    ids = list(units.order)
     orders = [
-        sorted(problem.items.index, key=lambda i: (-ratio[i], str(i))),
-        sorted(problem.items.index, key=lambda i: (min((opts[r].end for r in by_item[i]),
-                                                       default=0) if by_item[i] else 0,
-                                                   -ratio[i], str(i))),
+        sorted(ids, key=lambda u: (-ratio[u], u)),
+        sorted(ids, key=lambda u: (latest[u], -ratio[u], u)),
+        sorted(ids, key=lambda u: (-down_km[u], u)),
     ]
+    rng = np.random.default_rng(0)  # fixed seed: the same input gives the same schedule
+    for _ in range(restarts):
+        noise = dict(zip(ids, rng.lognormal(0.0, 0.5, len(ids)), strict=True))
+        orders.append(sorted(ids, key=lambda u: (-ratio[u] * noise[u], u)))
+    cap = {k: problem.capacity[k].to_numpy(dtype=float) for k in loads}
     best: tuple[float, dict[str, int]] | None = None
-    for order in orders:
-        chosen = _greedy(problem, opts, loads, values, cap, order, parents, by_item)
+    deadline = t0 + time_budget_s
+    for k, order in enumerate(orders):
+        if k >= 3 and time.perf_counter() > deadline:
+            break
+        chosen = _greedy(opts, loads, values, cap, order, units, parents, by_item)
         if chosen is None:
             continue
-        chosen = _improve(opts, loads, values, cap, chosen, parents, children, by_item)
+        chosen = _improve(opts, loads, values, cap, chosen, parents, units, by_item)
         total = sum(values[r] for r in chosen.values())
         if best is None or total > best[0] + 1e-9:
             best = (total, chosen)
@@ -694,6 +681,45 @@ def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | Non
                         seconds=seconds)
 
 
+@dataclass
+class _Units:
+    """Items grouped by feed cycles: a DAG of units (one item each, or a cycle's items)."""
+
+    unit_of: dict[str, str]
+    members: dict[str, list[str]]
+    parents: dict[str, set[str]]
+    children: dict[str, set[str]]
+    order: list[str]
+    """Units in topological order (feeders first)."""
+
+
+def _feed_units(items: list[str], parents: dict[str, str]) -> _Units:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(items)
+    graph.add_edges_from((q, c) for c, q in parents.items())
+    unit_of: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for comp in nx.strongly_connected_components(graph):
+        ms = sorted(comp, key=str)
+        name = str(ms[0])
+        members[name] = ms
+        for m in ms:
+            unit_of[m] = name
+    up: dict[str, set[str]] = {u: set() for u in members}
+    down: dict[str, set[str]] = {u: set() for u in members}
+    for c, q in parents.items():
+        if unit_of[c] != unit_of[q]:
+            up[unit_of[c]].add(unit_of[q])
+            down[unit_of[q]].add(unit_of[c])
+    dag = nx.DiGraph()
+    dag.add_nodes_from(members)
+    dag.add_edges_from((q, c) for c, qs in up.items() for q in qs)
+    order = list(nx.lexicographical_topological_sort(dag))
+    return _Units(unit_of, members, up, down, order)
+
+
 def _fits(loads: dict[str, np.ndarray], cap: dict[str, np.ndarray], rows: list[int]) -> bool:
     for k, load in loads.items():
         used = load[rows].sum(axis=0) if rows else np.zeros(load.shape[1])
@@ -708,46 +734,56 @@ def _precedence_ok(opts: list[Option], chosen: dict[str, int], parents: dict[str
                if c in chosen and q in chosen)
 
 
-def _greedy(problem, opts, loads, values, cap, order, parents, by_item) -> dict[str, int] | None:
-    used = {k: np.zeros(len(problem.years)) for k in loads}
+def _greedy(opts, loads, values, cap, order, units, parents, by_item) -> dict[str, int] | None:
+    used = {k: np.zeros(len(next(iter(cap.values())))) for k in loads}
     chosen: dict[str, int] = {}
+    placed: set[str] = set()
     pending = list(order)
+
+    def fits(rows: list[int]) -> bool:
+        return all(not np.any(~np.isnan(cap[k]) & (used[k] + load[rows].sum(axis=0)
+                                                   > cap[k] + 1e-7)) for k, load in loads.items())
+
     while pending:
-        ready = [i for i in pending if parents.get(i) is None or parents[i] in chosen]
-        if not ready:
+        unit = next((u for u in pending if units.parents[u] <= placed), None)
+        if unit is None:
             return None
-        item = ready[0]
-        pending.remove(item)
-        lo = opts[chosen[parents[item]]].end if parents.get(item) in chosen else -math.inf
-        cands = sorted((r for r in by_item[item] if opts[r].end >= lo),
-                       key=lambda r: (-values[r], opts[r].end, opts[r].phase))
-        placed = False
-        for r in cands:
-            ok = True
-            for k, load in loads.items():
-                c = cap[k]
-                if np.any(~np.isnan(c) & (used[k] + load[r] > c + 1e-7)):
-                    ok = False
-                    break
-            if ok:
+        pending.remove(unit)
+        ms = units.members[unit]
+        lo = max((opts[chosen[parents[m]]].end for m in ms
+                  if m in parents and parents[m] in chosen), default=-math.inf)
+        ends = set.intersection(*({opts[r].end for r in by_item[m]} for m in ms))
+        cands = []
+        for e in ends:
+            if e < lo:
+                continue
+            rows = [max((r for r in by_item[m] if opts[r].end == e), key=lambda r: values[r])
+                    for m in ms]
+            cands.append((-sum(values[r] for r in rows), e, rows))
+        for _, _, rows in sorted(cands, key=lambda c: (c[0], c[1])):
+            if fits(rows):
                 for k, load in loads.items():
-                    used[k] += load[r]
-                chosen[item] = r
-                placed = True
+                    used[k] += load[rows].sum(axis=0)
+                chosen.update({opts[r].item: r for r in rows})
+                placed.add(unit)
                 break
-        if not placed:
+        else:
             return None
     return chosen
 
 
-def _improve(opts, loads, values, cap, chosen, parents, children, by_item) -> dict[str, int]:
+def _improve(opts, loads, values, cap, chosen, parents, units, by_item) -> dict[str, int]:
     chosen = dict(chosen)
+    kids: dict[str, list[str]] = {}
+    for c, q in parents.items():
+        kids.setdefault(q, []).append(c)
+    singles = sorted((m[0] for m in units.members.values() if len(m) == 1), key=str)
     for _ in range(20):
         improved = False
-        for item in sorted(chosen, key=str):
+        for item in singles:
             current = chosen[item]
             lo = opts[chosen[parents[item]]].end if item in parents else -math.inf
-            hi = min((opts[chosen[c]].end for c in children.get(item, [])), default=math.inf)
+            hi = min((opts[chosen[c]].end for c in kids.get(item, [])), default=math.inf)
             others = [r for i, r in chosen.items() if i != item]
             for r in sorted(by_item[item], key=lambda r: -values[r]):
                 if values[r] <= values[current] + 1e-9:
@@ -1116,6 +1152,12 @@ def plan_rollout(
     prev_sched = prev_dists[["phase", "end_year"]] if prev_dists is not None else None
     report: dict[str, Any] = {"method": method, "n_items": len(problem.items),
                               "n_options": len(options(problem))}
+    cycle = _cycle(_parents(problem))
+    if cycle:
+        note = ("district_feed.fed_from has a cycle (" + " → ".join(cycle) + "): these "
+                "districts feed each other, so their works end in the same year.")
+        logger.warning(note)
+        report["feed_cycle_note"] = note
     heur: Schedule | None = None
     exact: Schedule | None = None
     heur_error: InfeasiblePlanError | None = None
@@ -1152,6 +1194,16 @@ def plan_rollout(
                          ("end_year", "fixed_end")):
             sched.loc[done.index.intersection(sched.index), col] = done[src]
     sched = sched.astype("Int64")
+    # districts built before the first plan year without a known phase: the phase whose
+    # window holds their end year (the first phase when earlier, the last when later)
+    windows = problem.windows
+    for d in sched.index[sched["phase"].isna() & sched["end_year"].notna()]:
+        planned = rec.at[d, "planned_phase"] if "planned_phase" in rec.columns else pd.NA
+        end = int(sched.at[d, "end_year"])
+        inside = [p for p, (a, b) in windows.items() if a <= end <= b]
+        phase = (int(planned) if pd.notna(planned) else inside[0] if inside
+                 else min(windows) if end < min(a for a, _ in windows.values()) else max(windows))
+        sched.at[d, "phase"] = phase
     out_d = dists.join(rec.drop(columns=[c for c in ("name", "status", "planned_phase")
                                          if c in rec.columns and c in dists.columns]))
     for col in ("phase", "start_year", "end_year"):
