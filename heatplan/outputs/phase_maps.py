@@ -56,6 +56,12 @@ MAX_LISTED_DISTRICTS = 14
 """Districts listed beside a phase map (the rest are counted)."""
 
 
+def year_span(start: object, end: object) -> str:
+    """``2024–2025``, or ``2024`` when both years are the same."""
+    first, last = format_year(start), format_year(end)
+    return first if first == last or last == "–" else f"{first}–{last}"
+
+
 def phase_colour(phase: int) -> str:
     """Return the colour of ``phase`` (1-based; the palette repeats after six phases)."""
     return PHASE_COLOURS[(int(phase) - 1) % len(PHASE_COLOURS)]
@@ -105,7 +111,7 @@ def plan_phases(plan: Plan) -> list[PhaseInfo]:
 
 
 def _district_kind(districts: gpd.GeoDataFrame) -> pd.Series:
-    """``phase`` / ``individual`` / ``existing`` / ``other`` for each district."""
+    """``phase`` / ``done`` / ``individual`` / ``existing`` / ``other`` for each district."""
     rec = districts.get("recommendation", pd.Series("", index=districts.index)).astype("string")
     status = districts.get("status", pd.Series("", index=districts.index)).astype("string")
     phase = _int_series(districts, "phase")
@@ -114,6 +120,9 @@ def _district_kind(districts: gpd.GeoDataFrame) -> pd.Series:
     indiv = ((rec == "individual_heat_pump") | (status == "individual")).fillna(False)
     kind[indiv.to_numpy()] = "individual"
     kind[phase.notna().to_numpy() & ~indiv.to_numpy()] = "phase"
+    # district heating without a phase: built or committed before the plan period
+    done = (rec == "district_heating").fillna(False).to_numpy() & phase.isna().to_numpy()
+    kind[done] = "done"
     return kind
 
 
@@ -362,6 +371,7 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
     for what, face, hatch in (
         ("other", OTHER_AREA_COLOUR, None),
         ("existing", EXISTING_AREA_COLOUR, None),
+        ("done", EXISTING_AREA_COLOUR, "..."),
         ("individual", "white", "///"),
     ):
         sel = districts[(kind == what).to_numpy()]
@@ -404,7 +414,7 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
         dn = trenches["dn"] if "dn" in trenches else pd.Series(np.nan, index=trenches.index)
         colours = np.array(
             [
-                "#525252"
+                EXISTING_NET_COLOUR
                 if pd.isna(p)
                 else (phase_colour(p) if focus is None or focus.phase == p else "#bdbdbd")
                 for p in layers.trench_phase
@@ -466,7 +476,7 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
 
     # labels
     label_ids = districts.index if focus is None else pd.Index(focus.district_ids)
-    label_ids = [i for i in label_ids if kind.loc[i] in ("phase", "individual", "existing")]
+    label_ids = [i for i in label_ids if kind.loc[i] in ("phase", "done", "individual", "existing")]
     if label_ids:
         sel = districts.loc[label_ids]
         anchor = shapely.point_on_surface(sel.geometry.to_numpy())
@@ -479,9 +489,10 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
             size = 9 if focus is None else 12
             label = name
             if focus is not None or kind.loc[did] == "phase":
-                years = f"{format_year(start.loc[did])}–{format_year(end.loc[did])}"
                 if not pd.isna(start.loc[did]):
-                    label = f"{name}\n{years}"
+                    label = f"{name}\n{year_span(start.loc[did], end.loc[did])}"
+            elif kind.loc[did] == "done" and not pd.isna(end.loc[did]):
+                label = f"{name}\n{text('built_in', lang, year=format_year(end.loc[did]))}"
             ax.text(
                 pt.x,
                 pt.y,
@@ -533,6 +544,15 @@ def _legend_handles(plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | N
                 edgecolor=INDIVIDUAL_COLOUR,
                 hatch="///",
                 label=text("legend_individual", lang),
+            )
+        )
+    if (layers.kind == "done").any():
+        handles.append(
+            Patch(
+                facecolor=EXISTING_AREA_COLOUR,
+                edgecolor="#737373",
+                hatch="...",
+                label=text("legend_done_area", lang),
             )
         )
     if (layers.kind == "existing").any():
@@ -614,7 +634,7 @@ def _phase_table(fig: Figure, plan: Plan, focus: PhaseInfo, lang: str, top: floa
     for did in order:
         row = districts.loc[did]
         name = str(row["name"]) if "name" in districts else str(did)
-        years = f"{format_year(row.get('start_year'))}–{format_year(row.get('end_year'))}"
+        years = year_span(row.get("start_year"), row.get("end_year"))
         n = row.get("n_to_convert")
         trench = row.get("trench_m")
         facts = [years]

@@ -22,6 +22,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "overview_title": {"da": "Faseplan – oversigt", "en": "Phase plan – overview"},
     "phase_title": {"da": "Fase {phase}", "en": "Phase {phase}"},
     "phase_years": {"da": "Fase {phase}: {start}–{end}", "en": "Phase {phase}: {start}–{end}"},
+    "built_in": {"da": "udbygget {year}", "en": "built {year}"},
+    "legend_done_area": {
+        "da": "Fjernvarme udbygget før planperioden",
+        "en": "District heating built before the plan period",
+    },
     "more_districts": {"da": "… og {n} distrikter mere", "en": "… and {n} more districts"},
     "synthetic": {"da": "Syntetiske eksempeldata", "en": "Synthetic sample data"},
     "synthetic_note": {
