@@ -269,7 +269,7 @@ def _snap_endpoints(
             e_pos, line_idx, dist = e_pos[ok], line_idx[ok], dist[ok]
             order = np.lexsort((dist, e_pos))
             e_pos, line_idx = e_pos[order], line_idx[order]
-            first = np.r_[True, e_pos[1:] != e_pos[:-1]]
+            first = np.r_[True, e_pos[1:] != e_pos[:-1]][: len(e_pos)]
             for ep, li in zip(e_pos[first], line_idx[first], strict=True):
                 target = lines[li]
                 p = shapely.line_interpolate_point(target, shapely.line_locate_point(
@@ -578,22 +578,22 @@ def _split_line(coords: np.ndarray, positions: np.ndarray) -> list[np.ndarray]:
     """Split a polyline (coordinate array) at increasing interior distances along it."""
     seg = np.hypot(*np.diff(coords, axis=0).T)
     cum = np.r_[0.0, np.cumsum(seg)]
-    out = []
-    start_pt = coords[0]
-    start_i = 0  # first vertex index strictly after the current start point
-    cuts = []
-    for pos in positions:
-        j = int(np.searchsorted(cum, pos, side="right"))  # vertex after pos
-        j = min(max(j, 1), len(coords) - 1)
-        t = (pos - cum[j - 1]) / seg[j - 1] if seg[j - 1] > 0 else 0.0
-        cuts.append((j, coords[j - 1] + t * (coords[j] - coords[j - 1])))
-    start_i = 1
-    for j, pt in cuts:
-        middle = coords[start_i:j]
-        out.append(np.vstack([start_pt, middle, pt]))
-        start_pt, start_i = pt, j
-    out.append(np.vstack([start_pt, coords[start_i:]]))
-    return out
+    j = np.clip(np.searchsorted(cum, positions, side="right"), 1, len(coords) - 1)
+    t = ((positions - cum[j - 1]) / np.where(seg[j - 1] > 0, seg[j - 1], 1.0))[:, None]
+    cut = coords[j - 1] + t * (coords[j] - coords[j - 1])
+    merged = np.insert(coords, j, cut, axis=0)
+    at = j + np.arange(len(j))  # positions of the cut points in the merged array
+    bounds = np.r_[0, at, len(merged) - 1]
+    return [merged[a:b + 1] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every straight 2-point segment of ``lines`` and the line it belongs to."""
+    coords, which = shapely.get_coordinates(lines, return_index=True)
+    same = which[1:] == which[:-1]
+    start = np.flatnonzero(same)
+    pairs = np.stack([coords[start], coords[start + 1]], axis=1)
+    return shapely.linestrings(pairs), which[start]
 
 
 def connect_properties(
@@ -635,11 +635,12 @@ def connect_properties(
     edge_of = np.full(len(pts), -1)
     dist = np.full(len(pts), np.inf)
     if len(usable_idx):
-        tree = shapely.STRtree(graph.geometry[usable_idx])
+        segs, seg_edge = _segments(graph.geometry[usable_idx])
+        tree = shapely.STRtree(segs)
         (p_i, e_i), d = tree.query_nearest(
             pts, max_distance=max_d, return_distance=True, all_matches=False
         )
-        edge_of[p_i] = usable_idx[e_i]
+        edge_of[p_i] = usable_idx[seg_edge[e_i]]
         dist[p_i] = d
     failed = np.flatnonzero(edge_of < 0)
     reasons = np.empty(len(failed), dtype=object)

@@ -52,6 +52,13 @@ class SteinerResult:
         return (self.length - self.lower_bound) / max(self.length, 1e-12)
 
 
+def _first_of_runs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Mask of the first row of each run of equal (x, y) pairs in sorted arrays."""
+    first = np.ones(len(x), bool)
+    first[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    return first
+
+
 class _Simple:
     """The simple graph behind the input: shortest of parallel edges, no self-loops."""
 
@@ -62,7 +69,7 @@ class _Simple:
         lo, hi = np.minimum(u, v), np.maximum(u, v)
         ok = np.flatnonzero(lo != hi)
         order = ok[np.lexsort((w[ok], hi[ok], lo[ok]))]
-        first = np.r_[True, (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])]
+        first = _first_of_runs(lo[order], hi[order])
         self.eid = order[first]  # input edge id of each simple edge
         self.n = n
         self.a = lo[self.eid]
@@ -134,7 +141,7 @@ def _mehlhorn(g: _Simple, terminals: np.ndarray) -> np.ndarray:
     lo, hi = np.minimum(x, y), np.maximum(x, y)
     cost = dist[g.a[bridge]] + g.w[bridge] + dist[g.b[bridge]]
     order = np.lexsort((cost, hi, lo))
-    first = np.r_[True, (lo[order][1:] != lo[order][:-1]) | (hi[order][1:] != hi[order][:-1])]
+    first = _first_of_runs(lo[order], hi[order])
     pick = order[first]
     t = len(terminals)
     g1 = sparse.coo_matrix((cost[pick], (lo[pick], hi[pick])), shape=(t, t)).tocsr()
@@ -173,10 +180,13 @@ def _length(g: _Simple, edges: np.ndarray) -> float:
 
 
 def _rooted(g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int
-            ) -> tuple[list[tuple[float, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
-    """Root the tree: its key paths (paths between terminals or branch nodes through degree-2
-    Steiner nodes), longest first, as (length, nodes from lower to upper end, edges); each
-    node's depth-first position (-1 off the tree) and subtree size."""
+            ) -> tuple[list[tuple[float, int, int]], np.ndarray, np.ndarray, np.ndarray]:
+    """Root the tree.
+
+    Returns its key paths (paths between terminals or branch nodes through degree-2 Steiner
+    nodes), longest first, as (length, lower key node, upper key node); each node's parent,
+    depth-first position (-1 off the tree) and subtree size.
+    """
     tree = sparse.coo_matrix(
         (np.ones(len(edges)), (g.a[edges], g.b[edges])), shape=(g.n, g.n)
     ).tocsr()
@@ -185,49 +195,46 @@ def _rooted(g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int
     dfs, _ = csgraph.depth_first_order(tree, root, directed=True)
     pos = np.full(g.n, -1, dtype=np.int64)
     pos[dfs] = np.arange(len(dfs))
-    # subtree sizes: children before parents in reversed breadth-first order
-    size = np.zeros(g.n, dtype=np.int64)
-    size[order] = 1
-    child, par = order[1:][::-1], parent[order[1:][::-1]]
-    size_l = size.tolist()
-    for c, p in zip(child.tolist(), par.tolist(), strict=True):
-        size_l[p] += size_l[c]
-    size = np.asarray(size_l)
+    child = order[1:]
+    par = parent[child]
+    up_w = g.w[g.edge_index(child, par.astype(np.int64))]
     deg = np.diff(tree.indptr)
-    is_key = is_term | (deg >= 3)
+    is_key = (is_term | (deg >= 3)).tolist()
     is_key[root] = True
-    up_edge = np.full(g.n, -1, dtype=np.int64)
-    up_edge[order[1:]] = g.edge_index(order[1:], parent[order[1:]].astype(np.int64))
-    up_w = np.zeros(g.n)
-    up_w[order[1:]] = g.w[up_edge[order[1:]]]
-    paths = []
+    size = [0] * g.n
+    depth = [0.0] * g.n
+    top = [root] * g.n  # nearest key node above (or the node itself when it is a key node)
     parent_l = parent.tolist()
-    key_l = is_key.tolist()
-    for k in order[1:].tolist():
-        if not key_l[k]:
-            continue
-        nodes = [k]
-        node = parent_l[k]
-        while not key_l[node]:
-            nodes.append(node)
-            node = parent_l[node]
-        nodes.append(node)
-        arr = np.asarray(nodes)
-        paths.append((float(up_w[arr[:-1]].sum()), arr, up_edge[arr[:-1]]))
+    for c, p, w in zip(child.tolist(), par.tolist(), up_w.tolist(), strict=True):
+        depth[c] = depth[p] + w
+        top[c] = c if is_key[c] else top[p]
+    size_arr = np.zeros(g.n, dtype=np.int64)
+    size_arr[order] = 1
+    size = size_arr.tolist()
+    for c, p in zip(child[::-1].tolist(), par[::-1].tolist(), strict=True):
+        size[p] += size[c]
+    paths = []
+    for c in child.tolist():
+        if is_key[c]:
+            upper = top[parent_l[c]]
+            paths.append((depth[c] - depth[upper], c, upper))
     paths.sort(key=lambda p: -p[0])
-    return paths, pos, size
+    return paths, parent, pos, np.asarray(size)
 
 
 def _bounded_search(
     adj: tuple[list[int], list[int], list[float]], sources: list[int], limit: float,
-    pos: list[int], lo: int, hi: int, free: set[int],
+    pos: list[int], lo: int, hi: int, free: set[int], from_inside: bool,
 ) -> tuple[float, list[int]] | None:
-    """Shortest path shorter than ``limit`` from ``sources`` (tree nodes with depth-first
-    position in ``[lo, hi)``: the subtree below a key path) to another tree node, through
-    nodes off the tree or in ``free``; None when there is none.
+    """Shortest path shorter than ``limit`` between the two halves of the tree split at a key
+    path, through nodes off the tree or in ``free`` (the key path's interior); None when there
+    is none.
 
-    A local heap search: it only visits the few nodes within ``limit`` of the sources, where
-    a :func:`scipy.sparse.csgraph.dijkstra` call would pay a set-up cost over the whole graph.
+    One half is the subtree with depth-first positions in ``[lo, hi)``, the other the rest of
+    the tree; the search starts from ``sources`` in the inside half when ``from_inside``, else
+    in the outside half. A local heap search: it only visits the few nodes within ``limit`` of
+    the sources, where a :func:`scipy.sparse.csgraph.dijkstra` call would pay a set-up cost
+    over the whole graph.
     """
     indptr, indices, data = adj
     heap = [(0.0, s, -1) for s in sources]
@@ -239,7 +246,7 @@ def _bounded_search(
             continue
         done[x] = p
         px = pos[x]
-        if px >= 0 and not lo <= px < hi and x not in free:
+        if px >= 0 and x not in free and (lo <= px < hi) != from_inside:
             path = [x]
             while done[path[-1]] >= 0:
                 path.append(done[path[-1]])
@@ -247,8 +254,12 @@ def _bounded_search(
         for k in range(indptr[x], indptr[x + 1]):
             y = indices[k]
             nd = d + data[k]
-            if nd < limit and y not in done and not lo <= pos[y] < hi:
-                heapq.heappush(heap, (nd, y, x))
+            if nd >= limit or y in done:
+                continue
+            py = pos[y]
+            if py >= 0 and y not in free and (lo <= py < hi) == from_inside:
+                continue  # a node of the source half: already a source
+            heapq.heappush(heap, (nd, y, x))
     return None
 
 
@@ -264,33 +275,45 @@ def _key_path_exchange(
     """
     adj = (g.adj.indptr.tolist(), g.adj.indices.tolist(), g.adj.data.tolist())
     graph_deg = np.diff(g.adj.indptr)
-    tried: set[bytes] = set()
+    tried: set[tuple[int, int]] = set()
     n_exchanges = 0
     while True:
-        paths, pos, size = _rooted(g, edges, is_term, root)
+        paths, parent, pos, size = _rooted(g, edges, is_term, root)
         tree_deg = np.bincount(np.r_[g.a[edges], g.b[edges]], minlength=g.n)
         in_tree = pos >= 0
         exits = np.flatnonzero(in_tree & (graph_deg > tree_deg))
         exit_pos = pos[exits]
         pos_l = pos.tolist()
+        parent_l = parent.tolist()
+        n_tree = int(in_tree.sum())
         changed = False
-        for length, nodes, pe in paths[:max_paths]:
-            sig = np.sort(pe).tobytes()
-            if sig in tried:
+        for length, lower, upper in paths[:max_paths]:
+            if (lower, upper) in tried:
                 continue
-            tried.add(sig)
-            lo = pos[nodes[0]]
-            hi = lo + size[nodes[0]]
-            starts = exits[(exit_pos >= lo) & (exit_pos < hi)]
-            if len(starts) == 0:
+            tried.add((lower, upper))
+            lo = pos_l[lower]
+            hi = lo + int(size[lower])
+            interior = []
+            node = parent_l[lower]
+            while node != upper:
+                interior.append(node)
+                node = parent_l[node]
+            free = set(interior)
+            inside = (exit_pos >= lo) & (exit_pos < hi)
+            from_inside = 2 * (hi - lo) <= n_tree
+            starts = exits[inside] if from_inside else exits[~inside]
+            starts = [x for x in starts.tolist() if x not in free]
+            if not starts:
                 continue
-            found = _bounded_search(adj, starts.tolist(), length - 1e-6 * max(length, 1.0),
-                                    pos_l, int(lo), int(hi), set(nodes[1:-1].tolist()))
+            found = _bounded_search(adj, starts, length - 1e-6 * max(length, 1.0),
+                                    pos_l, lo, hi, free, from_inside)
             if found is None:
                 continue
             _, walk = found
             w_arr = np.asarray(walk)
             new_e = g.edge_index(w_arr[:-1], w_arr[1:])
+            path_nodes = np.asarray([lower, *interior, upper])
+            pe = g.edge_index(path_nodes[:-1], path_nodes[1:])
             edges = np.union1d(np.setdiff1d(edges, pe), new_e)
             n_exchanges += 1
             changed = True
@@ -535,7 +558,7 @@ def steiner_tree_exact(
     upper_x = np.ones(na)
     upper_x[head == r] = 0.0
 
-    def solve(integer: bool, limit: float):  # noqa: ANN202
+    def solve(integer: bool, limit: float):
         rows = base_rows + [(c, np.ones(len(c)), 1.0, np.inf) for c in cuts]
         ri = np.concatenate([np.full(len(c), j) for j, (c, _, _, _) in enumerate(rows)])
         ci = np.concatenate([c for c, _, _, _ in rows])
