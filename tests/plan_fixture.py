@@ -308,7 +308,8 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
         )
     summary = {
         "n_properties_to_convert": int(properties["is_to_convert"].sum()),
-        "milp_gap": 0.0,
+        "used": "milp",
+        "gap": 0.004,
         "run_time_s": 1.5,
     }
     return Plan(

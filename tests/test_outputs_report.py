@@ -144,6 +144,8 @@ def test_html_is_self_contained_and_escaped():
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)
     assert "<link" not in html
     assert "run_time_s" not in html  # volatile facts are left out
+    assert ">optimering (MILP)<" in html
+    assert ">0,4 %<" in html  # the heuristic's gap to the optimum
 
 
 def test_english_report():

@@ -43,8 +43,16 @@ HTML_NAME = "heatplan_report.html"
 XLSX_NAME = "heatplan_report.xlsx"
 FIXED_TIME = dt.datetime(2000, 1, 1)
 """Document date written into the XLSX (openpyxl would stamp the current time)."""
-VOLATILE_SUMMARY_KEYS = ("time", "duration", "timestamp", "date", "elapsed")
-"""``plan.summary`` keys holding any of these words are left out so reruns are identical."""
+SUMMARY_KEYS = (
+    "used",
+    "gap",
+    "objective_t",
+    "properties_individual",
+    "dh_works_end_year",
+    "n_properties",
+)
+"""``plan.summary`` facts shown in the report's summary (run times are left out so reruns
+give identical files)."""
 
 _DH = "district_heating"
 _HP = "individual_heat_pump"
@@ -178,14 +186,14 @@ def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
             )
     rows.append((text("sum_renovation", lang), fig["n_renovation"], 0))
     rows.append((text("sum_rejected", lang), fig["n_rejected"], 0))
-    for key in sorted(plan.summary):
-        value = plan.summary[key]
-        if any(word in key.lower() for word in VOLATILE_SUMMARY_KEYS):
+    for key in SUMMARY_KEYS:  # the plan's own facts that a reader can use
+        value = plan.summary.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number | str):
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-            continue
-        label = text(f"sumkey_{key}", lang) if f"sumkey_{key}" in TEXTS else key
-        rows.append((label, float(value), 0 if float(value).is_integer() else 3))
+        decimals = -2 if key == "gap" else (-1 if key.endswith("_year") else 0)
+        if key == "used":
+            value = code_text("method", value, lang)
+        rows.append((text(f"sumkey_{key}", lang), value, decimals))
     return pd.DataFrame(
         {
             "item": [r[0] for r in rows],

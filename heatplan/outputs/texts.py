@@ -242,6 +242,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The plan at {pct} % take-up",
     },
     "sumkey_gap": {"da": "Heuristikkens afstand til optimum", "en": "Heuristic gap to optimum"},
+    "method_milp": {"da": "optimering (MILP)", "en": "optimisation (MILP)"},
+    "method_heuristic": {"da": "heuristik", "en": "heuristic"},
+    "sumkey_used": {"da": "Tidsplan beregnet med", "en": "Schedule computed with"},
     "sumkey_objective_t": {
         "da": "Målfunktion: CO2 undgået (t)",
         "en": "Objective: CO2 avoided (t)",
