@@ -120,6 +120,9 @@ def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     per_year = connections_series(plan)
     if per_year is None or len(per_year) == 0:
         return None
+    nonzero = np.flatnonzero(per_year.to_numpy() > 0)
+    if len(nonzero):  # leave out the quiet years after the last connection
+        per_year = per_year.iloc[: nonzero[-1] + 1]
     years = np.asarray(per_year.index, dtype=int)
     fig = Figure(figsize=(9.0, 3.6))
     ax = fig.add_subplot()
@@ -140,11 +143,11 @@ def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     _year_axis(ax.xaxis)
     _number_axis(ax.yaxis, lang)
     _number_axis(ax2.yaxis, lang)
-    ax.set_xticks(years)
+    ax.set_xticks(years if len(years) <= 12 else years[:: -(-len(years) // 12)])
     lines = ax.get_legend_handles_labels()
     lines2 = ax2.get_legend_handles_labels()
     ax.legend(
-        lines[0] + lines2[0], lines[1] + lines2[1], loc="upper left", fontsize=8, frameon=False
+        lines[0] + lines2[0], lines[1] + lines2[1], loc="center right", fontsize=8, frameon=False
     )
     ax.spines["top"].set_visible(False)
     ax2.spines["top"].set_visible(False)
@@ -235,7 +238,7 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     order = ["baseline", "no_plan", "takeup", "without_ccs", "with_ccs", "plan"]
     columns = sorted(
         (c for c, k in kinds.items() if k in styles and not (k == "plan" and both_ccs)),
-        key=lambda c: (order.index(kinds[c]), c),
+        key=lambda c: (order.index(kinds[c]), int("".join(filter(str.isdigit, c)) or 0), c),
     )
     for column in columns:
         if not pd.api.types.is_numeric_dtype(traj[column]):
