@@ -91,8 +91,9 @@ def _candidates(cells, pieces, rng) -> pd.DataFrame:
     lines = list(pieces.geometry)
     local_of_cell: dict[int, list[int]] = {}
     front_of_cell: dict[int, list[int]] = {}
+    is_street = ~pieces["road_class"].isin(["path", "track"]).to_numpy()
     for i, c in enumerate(pieces["cell"]):
-        if c >= 0:
+        if c >= 0 and is_street[i]:  # nobody lives along a path or a field road
             local_of_cell.setdefault(int(c), []).append(i)
             front_of_cell.setdefault(int(c), []).append(i)
     main_idx = np.flatnonzero(pieces["cell"].to_numpy() < 0)

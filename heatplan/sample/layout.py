@@ -17,6 +17,7 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import shapely
+import shapely.affinity
 from shapely.geometry import LineString, MultiPoint, Polygon
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,9 @@ TOWNS: dict[str, tuple[float, float, float]] = {
 }
 """The three towns of the municipality; each property takes the postcode of the nearest one."""
 
+BORDER_SIMPLIFY_M = 90.0
+"""Tolerance that turns the smooth outline into a border of straight stretches, metres."""
+
 SEED_SPACING_M = 760.0
 """Minimum distance between Voronoi seeds, i.e. the typical neighbourhood size, metres."""
 
@@ -58,15 +62,17 @@ def make_boundary(rng: np.random.Generator) -> Polygon:
     """Return a smooth irregular municipal boundary of :data:`MUNICIPAL_AREA_M2` in the extent."""
     theta = np.linspace(0.0, 2.0 * np.pi, 360, endpoint=False)
     radius = np.ones_like(theta)
-    for k in range(2, 9):
-        amp = rng.uniform(0.04, 0.10) / np.sqrt(k - 1)
+    for k in range(2, 17):
+        amp = rng.uniform(0.04, 0.10) / (k - 1) ** 0.8
         radius += amp * np.cos(k * theta + rng.uniform(0.0, 2.0 * np.pi))
     x = 1.42 * radius * np.cos(theta)
     y = 0.92 * radius * np.sin(theta)
     poly = Polygon(np.column_stack([x, y]))
     factor = np.sqrt(MUNICIPAL_AREA_M2 / poly.area)
     coords = np.asarray(poly.exterior.coords) * factor + np.asarray(CENTRE)
-    poly = Polygon(coords)
+    # straight stretches and corners, as a border drawn along old field boundaries
+    poly = Polygon(coords).simplify(BORDER_SIMPLIFY_M)
+    poly = shapely.affinity.scale(poly, *(2 * [np.sqrt(MUNICIPAL_AREA_M2 / poly.area)]))
     box = shapely.box(*EXTENT).buffer(-150.0, join_style="mitre")
     poly = poly.intersection(box)
     return shapely.set_precision(poly, 0.01)

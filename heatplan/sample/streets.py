@@ -35,32 +35,40 @@ class Pattern:
     cul_de_sac: float
     """Share of streets cut short into a cul-de-sac."""
     ring: float
-    """Probability that the cell gets a loop road (ringvej) with streets inside it."""
+    """Probability that a block gets a loop road (ringvej) with streets inside it."""
+    spine: float = 0.0
+    """Probability that a block gets a spine road with short cul-de-sacs (stikveje) off it."""
 
 
 PATTERNS: dict[str, Pattern] = {
     "centre": Pattern(115.0, 8.0, 450.0, 0.15, 0.0),
     "apartments": Pattern(150.0, 12.0, 500.0, 0.6, 0.3),
     "industrial": Pattern(175.0, 4.0, 900.0, 0.4, 0.0),
-    "terraced": Pattern(66.0, 10.0, 360.0, 0.6, 0.5),
-    "villa": Pattern(80.0, 16.0, 420.0, 0.45, 0.5),
-    "loose_villa": Pattern(96.0, 20.0, 480.0, 0.4, 0.4),
+    "terraced": Pattern(66.0, 10.0, 360.0, 0.6, 0.25, 0.5),
+    "villa": Pattern(80.0, 16.0, 420.0, 0.45, 0.35, 0.35),
+    "loose_villa": Pattern(96.0, 20.0, 480.0, 0.4, 0.35, 0.25),
     "sparse_villa": Pattern(125.0, 24.0, 520.0, 0.3, 0.0),
-    "hamlet": Pattern(420.0, 30.0, 700.0, 0.5, 0.0),
+    "hamlet": Pattern(300.0, 30.0, 700.0, 0.5, 0.0),
 }
 
 
 def _wiggly_lines(
-    poly: Polygon, p: Pattern, theta: float, rng: np.random.Generator
+    poly: Polygon, p: Pattern, theta: float, rng: np.random.Generator,
+    offsets: np.ndarray | None = None,
 ) -> list[LineString]:
-    """Parallel wiggly lines across ``poly`` at ``p.spacing``, clipped to ``poly``."""
+    """Parallel wiggly lines across ``poly`` at ``p.spacing``, clipped to ``poly``.
+
+    ``offsets`` (metres sideways from the centroid) replaces the regular spacing, e.g. one
+    line through the middle.
+    """
     c = np.array([poly.centroid.x, poly.centroid.y])
     xmin, ymin, xmax, ymax = poly.bounds
     half = 0.5 * np.hypot(xmax - xmin, ymax - ymin) + p.spacing
     u = np.array([np.cos(theta), np.sin(theta)])
     n = np.array([-u[1], u[0]])
     t = np.arange(-half, half + 20.0, 20.0)
-    offsets = np.arange(-half + rng.uniform(0.2, 0.8) * p.spacing, half, p.spacing)
+    if offsets is None:
+        offsets = np.arange(-half + rng.uniform(0.2, 0.8) * p.spacing, half, p.spacing)
     out: list[LineString] = []
     for off in offsets:
         phase = rng.uniform(0.0, 2.0 * np.pi)
@@ -71,6 +79,14 @@ def _wiggly_lines(
         out.extend(g for g in shapely.get_parts(shapely.line_merge(clipped))
                    if isinstance(g, LineString) and g.length > 50.0)
     return out
+
+
+def _middle_line(poly: Polygon, p: Pattern, theta: float, rng: np.random.Generator
+                 ) -> list[LineString]:
+    """The longest piece of one wiggly line through (about) the middle of ``poly``."""
+    off = np.array([rng.uniform(-0.1, 0.1) * np.sqrt(poly.area)])
+    lines = _wiggly_lines(poly, p, theta, rng, offsets=off)
+    return sorted(lines, key=lambda g: -g.length)[:1]
 
 
 def _cut(line: LineString, from_start: float, from_end: float) -> LineString:
@@ -127,7 +143,12 @@ def _block_streets(
         theta += np.pi / 2
     result: list[tuple[LineString, str]] = []
     inner: Polygon | None = None
-    if rng.random() < p.ring:
+    style = rng.random()
+    if p.ring <= style < p.ring + p.spine:
+        spine = _spine_streets(block, p, theta, connected, rng)
+        if spine:
+            return spine
+    if style < p.ring:
         opened = block.buffer(-0.9 * p.spacing).buffer(-50.0).buffer(50.0)
         parts = sorted(shapely.get_parts(opened), key=lambda g: -g.area)
         if parts and parts[0].area > 0.3 * block.area:
@@ -151,6 +172,54 @@ def _block_streets(
     pieces = _wiggly_lines(inner, p, theta, rng)
     result.extend((g, "local") for g in _finish_pieces(pieces, ring, p, rng))
     return result
+
+
+def _spine_streets(
+    block: Polygon, p: Pattern, theta: float, connected: BaseGeometry,
+    rng: np.random.Generator,
+) -> list[tuple[LineString, str]]:
+    """A spine road across the block with short cul-de-sacs (stikveje) on both sides.
+
+    The typical 1960s–70s layout: every 2–3 plot widths a dead-end side street of 50–130 m
+    leaves the spine, ending well before the surrounding roads.
+    """
+    across = Pattern(2.0 * np.sqrt(block.area), p.amplitude, p.wavelength, 0.0, 0.0)
+    spines = _finish_pieces(_middle_line(block, across, theta, rng), connected, across, rng)
+    if not spines or spines[0].length < 150.0:
+        return []
+    spine = spines[0]
+    inner = block.buffer(-0.45 * p.spacing - 15.0)
+    step = 1.15 * p.spacing
+    pos = np.arange(rng.uniform(40.0, 40.0 + step), spine.length - 40.0, step)
+    if len(pos) == 0:
+        return []
+    pts = shapely.get_coordinates(shapely.line_interpolate_point(spine, pos))
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(spine, pos + 1.0))
+    t = ahead - pts
+    t /= np.maximum(np.hypot(t[:, 0], t[:, 1]), 1e-9)[:, None]
+    normal = np.column_stack([-t[:, 1], t[:, 0]])
+    out: list[tuple[LineString, str]] = [(spine, "local")]
+    for side in (1.0, -1.0):
+        length = rng.uniform(60.0, 140.0, len(pos))
+        for k in range(len(pos)):
+            stub = LineString([pts[k], pts[k] + side * length[k] * normal[k]])
+            part = stub.intersection(inner)
+            pieces = [g for g in shapely.get_parts(part) if isinstance(g, LineString)]
+            # keep the piece that starts at the spine; a stub must touch it
+            start = shapely.Point(pts[k])
+            pieces = [g for g in pieces if g.distance(start) < 0.05 * g.length + 18.0]
+            if not pieces:
+                continue
+            g = pieces[0]
+            if g.length < 40.0:
+                continue
+            # reconnect to the spine if the inner polygon cut the first metres
+            coords = shapely.get_coordinates(g)
+            if np.hypot(*(coords[0] - pts[k])) > 0.01:
+                g = LineString([pts[k], *coords[1:]]) if np.hypot(*(coords[-1] - pts[k])) > \
+                    np.hypot(*(coords[0] - pts[k])) else LineString([pts[k], *coords[:-1][::-1]])
+            out.append((shapely.set_precision(g, 0.01), "local"))
+    return out
 
 
 def local_streets(
@@ -192,7 +261,9 @@ def local_streets(
     blocks = [b for b in shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
               if b.area > 5_000.0]
     blocks = sorted(blocks, key=lambda b: (round(b.centroid.x), round(b.centroid.y)))
-    green = rng.random(len(blocks)) < GREEN_SHARE.get(kind, 0.0)
+    n_green = min(round(GREEN_SHARE.get(kind, 0.0) * len(blocks)), len(blocks) - 1)
+    green = np.zeros(len(blocks), bool)
+    green[rng.permutation(len(blocks))[:n_green]] = True
     for block, is_green in zip(blocks, green, strict=True):
         if is_green:
             result.extend(_green_paths(block, connected, rng))
@@ -210,7 +281,7 @@ def _green_paths(
     for k in range(n):
         theta = _long_axis_angle(block) + rng.uniform(-0.3, 0.3) + k * np.pi / 2
         across = Pattern(2.0 * np.sqrt(block.area), 20.0, 400.0, 0.0, 0.0)
-        paths = _wiggly_lines(block, across, theta, rng)[:1]
+        paths = _middle_line(block, across, theta, rng)
         out += [(g, road_class) for g in _finish_pieces(paths, connected, across, rng)]
     return out
 
