@@ -598,14 +598,13 @@ def _check_districts(props: _Work, districts: _Work) -> None:
     if props.fatal or not len(props.data):
         return
     given = props.data["district_id"]
-    known_valid = set(districts.data.loc[_valid_mask(districts), "district_id"].dropna())
-    known_all = set(districts.data["district_id"].dropna()) if "district_id" in districts.data \
-        else set()
+    all_ids = districts.data["district_id"].dropna().unique()
+    valid_ids = districts.data.loc[_valid_mask(districts), "district_id"].dropna().unique()
     has_id = given.notna().to_numpy()
-    unknown = has_id & ~given.isin(known_valid).to_numpy(bool)
+    unknown = has_id & ~given.isin(valid_ids).fillna(False).to_numpy(bool)
     if unknown.any() and not districts.fatal:
         shown = given.astype(str)
-        was_rejected = given.isin(known_all - known_valid).to_numpy(bool)
+        was_rejected = unknown & given.isin(all_ids).fillna(False).to_numpy(bool)
         reason = pd.Series(np.where(was_rejected, "district_id '" + shown + "' was rejected",
                                     "unknown district_id '" + shown + "'"), index=given.index)
         props.reject(unknown, reason)
@@ -618,7 +617,7 @@ def _check_districts(props: _Work, districts: _Work) -> None:
     props.data["district_id_source"] = pd.Series(
         np.where(has_id, "input", pd.NA), index=given.index, dtype="string"
     )
-    if districts.fatal or not known_valid:
+    if districts.fatal or not len(valid_ids):
         return
     valid_districts = districts.data[_valid_mask(districts)].sort_values("district_id")
     geoms = np.asarray(props.data.geometry.array, dtype=object)
@@ -693,13 +692,12 @@ def _check_reference(
         return
     keys = child.data[column]
     parent_keys = parent.data[parent_column] if parent_column in parent.data else pd.Series()
-    valid_keys = set(parent_keys[_valid_mask(parent)].dropna())
-    all_keys = set(parent_keys.dropna())
+    valid_keys = parent_keys[_valid_mask(parent)].dropna().unique()
     unknown = (keys.notna() & ~keys.isin(valid_keys)).fillna(False).to_numpy(bool)
     if not unknown.any():
         return
     shown = keys.astype(str)
-    was_rejected = keys.isin(all_keys - valid_keys).fillna(False).to_numpy(bool)
+    was_rejected = unknown & keys.isin(parent_keys.dropna().unique()).fillna(False).to_numpy(bool)
     reason = pd.Series(
         np.where(was_rejected, f"{what} '" + shown + "' was rejected",
                  f"unknown {what} '" + shown + "'"),
