@@ -10,11 +10,16 @@ import textwrap
 import time
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+import pyogrio
 import pytest
 from plan_fixture import make_plan
+from shapely.geometry import Point, box
 
 from heatplan.errors import OutputExistsError
 from heatplan.outputs.write import output_paths, write_outputs
+from heatplan.plan.result import Plan
 
 TESTS = Path(__file__).resolve().parent
 
@@ -49,6 +54,43 @@ def test_one_existing_target_stops_before_anything_is_written(tmp_path):
         write_outputs(plan, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [last.name]
     assert last.read_text() == "previous report"
+
+
+def test_a_plan_with_only_the_contract_columns_is_written(tmp_path):
+    """Optional columns and tables may be missing: the outputs show what the plan holds."""
+    crs = "EPSG:25832"
+    districts = gpd.GeoDataFrame(
+        {"name": ["Skovlunde"], "status": ["candidate_dh"]},
+        geometry=[box(708_000, 6_180_000, 708_200, 6_180_200)],
+        crs=crs,
+        index=pd.Index(["D1"], name="district_id"),
+    )
+    properties = gpd.GeoDataFrame(
+        {"address": ["Testvej 1"], "district_id": ["D1"]},
+        geometry=[Point(708_050, 6_180_050)],
+        crs=crs,
+        index=pd.Index(["P1"], name="property_id"),
+    )
+    lines = gpd.GeoDataFrame({"length_m": []}, geometry=[], crs=crs)
+    plan = Plan(
+        properties=properties,
+        districts=districts,
+        trenches=lines,
+        service_pipes=lines,
+        dh_network=lines,
+        heat_sources=gpd.GeoDataFrame(geometry=[], crs=crs),
+        renovation=pd.DataFrame(),
+        years=pd.DataFrame(),
+        co2_trajectory=pd.DataFrame(),
+    )
+    paths = write_outputs(plan, tmp_path, lang="en")
+    assert len(paths) == 5
+    layers = dict(pyogrio.list_layers(paths[0]).tolist())
+    assert layers["varmeplansomraader"] == "MultiPolygon"  # empty, but typed
+    assert pyogrio.read_info(paths[0], layer="properties")["features"] == 1
+    assert "renovation_ranking" not in layers  # a table without columns is left out
+    html = paths[-2].read_text(encoding="utf-8")
+    assert "Coordination report" in html and "Skovlunde" in html
 
 
 def test_unknown_language_is_refused(tmp_path):

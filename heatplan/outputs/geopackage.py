@@ -272,8 +272,17 @@ def _renovation_layer(plan: Plan) -> pd.DataFrame:
     return gpd.GeoDataFrame(ranking.copy(), geometry=geoms.to_numpy(), crs=plan.properties.crs)
 
 
+def _has_content(table: pd.DataFrame) -> bool:
+    """A table GDAL can write: it has a field or a geometry (an index counts as a field)."""
+    return len(table.columns) > 0 or (len(table) > 0 and table.index.name is not None)
+
+
 def plan_layers(plan: Plan, lang: str = "da") -> list[OutputLayer]:
-    """Return every GeoPackage layer of ``plan`` in writing order (tables left empty are kept)."""
+    """Return every GeoPackage layer of ``plan`` in writing order.
+
+    Tables without rows are kept (an empty layer with its fields); tables without any column
+    are left out.
+    """
     check_lang(lang)
     tables: list[tuple[str, pd.DataFrame | None]] = [
         ("varmeplansomraader", heat_plan_areas(plan, lang)),
@@ -291,7 +300,7 @@ def plan_layers(plan: Plan, lang: str = "da") -> list[OutputLayer]:
     layers = [
         OutputLayer(key, layer_name(key, lang), text(_DESCRIPTION_KEYS[key], lang) + synthetic, t)
         for key, t in tables
-        if t is not None
+        if t is not None and _has_content(t)
     ]
     for source_layer in sorted(plan.rejected):
         rows = plan.rejected[source_layer]
@@ -322,7 +331,7 @@ def _is_spatial(table: pd.DataFrame) -> bool:
     return (
         isinstance(table, gpd.GeoDataFrame)
         and table._geometry_column_name in table
-        and not table.geometry.isna().all()
+        and (len(table) == 0 or not table.geometry.isna().all())
     )
 
 
@@ -344,6 +353,8 @@ def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> N
                 kwargs["dataset_options"] = {"VERSION": "1.2"}
             if isinstance(table, gpd.GeoDataFrame):
                 kwargs["promote_to_multi"] = False
+                if len(table) == 0 and layer.key == "varmeplansomraader":
+                    kwargs["geometry_type"] = "MultiPolygon"
             pyogrio.write_dataframe(
                 table,
                 path,
