@@ -258,6 +258,7 @@ def resident_map(plan: Plan, *, lang: Lang = "da", offline: bool = False) -> fol
         zoom_control="bottomleft",
         control_scale=True,
         max_zoom=19,
+        zoom_snap=0.25,
     )
     # Leaflet only (the popups, legend and search need no jQuery, Bootstrap or icon fonts),
     # linked or inlined below, before this map's own script and style.

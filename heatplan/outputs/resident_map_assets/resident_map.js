@@ -51,7 +51,13 @@
     this._search();
     this._attribution();
     if (layerControl && window.innerWidth >= 700) { layerControl.expand(); }
-    if (data.bounds) { map.fitBounds(data.bounds, {padding: [10, 10]}); }
+    if (data.bounds) {
+      /* Fit the plan into the part of the map not covered by the search box. */
+      var box = map.getContainer().querySelector(".hp-search");
+      var top = box ? box.getBoundingClientRect().bottom -
+        map.getContainer().getBoundingClientRect().top + 10 : 10;
+      map.fitBounds(data.bounds, {paddingTopLeft: [10, top], paddingBottomRight: [10, 30]});
+    }
   }
 
   HeatplanResidentMap.prototype._panes = function () {
