@@ -200,8 +200,9 @@ def route_trenches(
     trenches, service = _loads_and_owners(
         trenches, service, seg_of_node, service_node, districts, scenario=scenario
     )
-    feed = _district_feed(trenches, service, districts.loc[
-        districts["status"].isin(ROUTED_STATUSES)])
+    routed = districts.loc[districts["status"].isin(ROUTED_STATUSES)]
+    routed = routed.set_axis(routed.index.astype(str))
+    feed = _district_feed(trenches, service, routed)
 
     service_cost = float(scenario.value("pipes.service_cost_dkk_per_m"))
     fixed = float(scenario.value("pipes.service_connection_cost_dkk"))
@@ -370,9 +371,16 @@ def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
     ].itertuples(index=False):
         entries.append((d, tap if seg_id == "" else so, 1))
     ent_df = pd.DataFrame(entries, columns=["district_id", "fed_from", "weight"])
-    outside = trenches.loc[~trenches["is_in_district"]].groupby("district_id")["length_m"].sum()
+    # trench metres a district owns outside its own polygon: its connection (feeder) trench
+    poly = routed.geometry.reindex(owner.to_numpy()).to_numpy()
+    has_poly = ~pd.isna(poly)
+    inside_m = np.zeros(len(trenches))
+    if has_poly.any():
+        inside_m[has_poly] = shapely.length(
+            shapely.intersection(trenches.geometry.to_numpy()[has_poly], poly[has_poly]))
+    outside = (trenches["length_m"] - inside_m).clip(lower=0).groupby(owner).sum()
     rows = []
-    for d in routed.index.astype(str):
+    for d in routed.index:
         e = ent_df[ent_df["district_id"] == d]
         if len(e):
             w = e.groupby("fed_from")["weight"].sum().sort_values(ascending=False, kind="stable")
