@@ -155,4 +155,11 @@ def test_district_without_routed_trenches_is_not_judged_on_density(scenario):
     rec = recommend_districts(econ, scenario=scenario)
     assert pd.isna(rec.loc["F", "dh_cost_dkk_per_mwh"])  # no network: no DH cost
     assert rec.loc["F", "recommendation"] == "individual_heat_pump"
+    assert rec.loc["F", "reason"] == (
+        "Individuel varmeforsyning (fastlagt i varmeplanen); 30 ejendomme med gas eller olie "
+        "rådes til at skifte til en individuel varmepumpe.")
+    # an undecided district without routed mains cannot be judged: it says so
+    econ.loc["F", "status"] = "undecided"
+    rec = recommend_districts(econ, scenario=scenario)
+    assert rec.loc["F", "recommendation"] == "individual_heat_pump"
     assert "ikke beregnet et ledningsnet" in rec.loc["F", "reason"]

@@ -50,9 +50,12 @@ def test_fixed_districts_from_connections_and_works_under_way():
     assert fixed.loc["A", "is_done"]
     assert fixed.loc["B"].tolist()[:4] == [1, 2025, 2026, "under_way"]
     assert not fixed.loc["B", "is_done"]
-    # C has a connection although its works were planned for later: done last year
-    assert fixed.loc["C", "fixed_end"] == 2025
-    assert fixed.loc["C", "is_done"]
+    # C has a connection although its works are planned for later: C is planned as usual
+    assert "C" not in fixed.index
+    # without a previous plan a connection means the district's mains are laid
+    alone = fixed_districts(props, None, first_year=2026)
+    assert sorted(alone.index) == ["A", "C"]
+    assert (alone["fixed_end"] == 2025).all() and alone["is_done"].all()
 
 
 @pytest.fixture

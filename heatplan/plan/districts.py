@@ -409,6 +409,11 @@ def _reason(row: pd.Series, density: float, threshold: float, switch: bool, lang
     else:
         why = f"{dens_txt}, og {cost_txt}" if da else f"{dens_txt}, and {cost_txt}"
     econ_dh = row["economic_recommendation"] == DISTRICT_HEATING
+    if status == "individual" and (density is None or not np.isfinite(density)):
+        return (f"Individuel varmeforsyning (fastlagt i varmeplanen); {n} ejendomme med gas "
+                f"eller olie rådes til at skifte til en individuel varmepumpe." if da else
+                f"Individual heating (fixed in the heat plan); {n} properties on gas or oil are "
+                f"advised to change to an individual heat pump.")
     if status == "individual":
         return (f"Individuel varmeforsyning (fastlagt i varmeplanen); til sammenligning: {why}."
                 if da else

@@ -1211,9 +1211,13 @@ def plan_rollout(
 
     # --- properties --------------------------------------------------------------------------
     out_p = props.copy()
+    known = pd.Series(np.nan, index=out_p.index)
     if prev_props is not None and "connection_year" in prev_props.columns:
-        known = pd.to_numeric(prev_props["connection_year"], errors="coerce")
-        out_p["connection_year"] = known.reindex(out_p.index)
+        known = pd.to_numeric(prev_props["connection_year"], errors="coerce").reindex(
+            out_p.index)
+    # a connected property connected in the past: the year before the plan when unknown
+    is_conn = out_p["connection_status"].eq("connected")
+    out_p["connection_year"] = known.where(~is_conn | known.notna(), first - 1)
     fac_base = own[base]
     out_p["co2_t_a"] = (out_p["heat_demand_mwh_a"].astype(float)
                         * out_p["heating_type"].map(fac_base).fillna(0.0).astype(float))

@@ -5,8 +5,8 @@ comes from the properties layer's ``connection_status`` or a progress file (CSV 
 ``property_id,connection_status``; the file wins). Then
 
 * ``connected`` properties keep their connection year (from the previous plan, else the year
-  before the first plan year) and their district's works count as done: those districts are
-  not re-planned (previous years kept; without a previous plan, ended the year before);
+  before the first plan year); without a previous plan their district's works count as done
+  (ended the year before the first plan year) and are not re-planned;
 * ``signed_up`` properties keep district heating: their district cannot be switched to heat
   pumps, and they connect when its works end;
 * districts whose works had started before the first plan year (previous plan) keep their
@@ -131,17 +131,19 @@ def fixed_districts(
         for d in prev.index[started.fillna(False).astype(bool)]:
             rows[d] = (prev.at[d, "phase"], prev.at[d, "start_year"], prev.at[d, "end_year"],
                        "under_way")
-    for d in sorted(connected, key=str):
-        if d in rows:
+    if prev is None:
+        # no previous plan: a connected property means its district's mains are laid
+        for d in sorted(connected, key=str):
+            rows[d] = (pd.NA, pd.NA, first_year - 1, "connected")
+    else:
+        for d in sorted(connected & set(rows), key=str):
             rows[d] = (*rows[d][:3], "connected")
-            continue
-        if prev is not None and d in prev.index and pd.notna(prev.at[d, "end_year"]) and int(
-                prev.at[d, "end_year"]) < first_year:
-            rows[d] = (prev.at[d, "phase"], prev.at[d, "start_year"], prev.at[d, "end_year"],
-                       "connected")
-        else:
-            phase = prev.at[d, "phase"] if prev is not None and d in prev.index else pd.NA
-            rows[d] = (phase, pd.NA, first_year - 1, "connected")
+        early = sorted(connected - set(rows), key=str)
+        if early:
+            logger.info(
+                "%d district(s) have connected properties although the previous plan starts "
+                "their works in %d or later (%s); the properties keep their connection, the "
+                "districts are planned as usual", len(early), first_year, ", ".join(early[:5]))
     fixed = pd.DataFrame.from_dict(rows, orient="index",
                                    columns=["fixed_phase", "fixed_start", "fixed_end", "why"])
     fixed.index.name = "district_id"
