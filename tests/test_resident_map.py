@@ -309,3 +309,31 @@ def test_offline_without_leaflet_says_what_to_install(monkeypatch):
     monkeypatch.setattr(module, "leaflet_dir", lambda: None)
     with pytest.raises(HeatplanError, match="pip install xstatic-leaflet"):
         resident_map(make_plan(), offline=True)
+
+
+SAMPLE_GPKG = Path(__file__).resolve().parents[1] / "gis_data" / "sample.gpkg"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SAMPLE_GPKG.exists(), reason="the bundled sample is not generated")
+def test_map_of_the_bundled_sample(tmp_path: Path):
+    from heatplan.io.layers import read_dataset
+    from heatplan.pipeline import build_plan
+    from heatplan.validate import validate_dataset
+
+    scenario = load_scenario()
+    result = validate_dataset(read_dataset(), scenario=scenario)
+    plan = build_plan(result.dataset, scenario=scenario, method="heuristic")
+    path = write_resident_map(plan, tmp_path / "fjernvarme_kort.html")
+    assert path.stat().st_size <= 3_000_000
+    page = path.read_text(encoding="utf-8")
+    data = page_data(page)
+    props = plan.properties
+    with_address = props["address"].astype("string").str.strip().fillna("") != ""
+    assert len(data["points"]["a"]) == int(with_address.sum())
+    kinds = pd.Series([data["classes"][k]["kind"] for k in data["points"]["k"]])
+    expected = props.loc[with_address, "recommendation"].value_counts()
+    assert kinds.value_counts().sort_index().to_dict() == expected.sort_index().to_dict()
+    assert data["synthetic"] is plan.is_synthetic is True
+    for property_id in props.index[:50]:
+        assert str(property_id) not in page
