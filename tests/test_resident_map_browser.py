@@ -207,7 +207,13 @@ def test_english_map(en_page):
     page = en_page
     assert page.page.locator(".hp-banner").count() == 0
     page.search("maloev byvej 12")
-    text = page.choose()
+    page.page.keyboard.press("ArrowDown")
+    page.page.keyboard.press("Enter")  # the keyboard chooses the highlighted result
+    page.page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-popup-content').length === 1"
+    )
+    text = page.page.locator(".leaflet-popup-content").inner_text()
+    assert text.startswith("Måløv Byvej 12, 2760")
     assert "Expected offer\t2025" in text
     assert "Construction\t2026–2027" in text
     assert "Sign up for district heating with Vestforbrænding." in text
