@@ -486,9 +486,10 @@ def _owner_note(kept: pd.DataFrame, counts: dict[str, Any], notes: list[str]) ->
     if default.any():
         notes.append(
             f"{int(default.sum()):,} properties have no owner type in the register or the owner "
-            f"map and were given '{DEFAULT_OWNER_TYPE}' (private). The BBR Bygning extract has no "
-            f"Ejendomsrelation; give --owner-map CSV (property_id or bfe, owner_type) to mark "
-            f"municipal (50) and social-housing (20) buildings."
+            f"map and were given '{DEFAULT_OWNER_TYPE}' (private). BBR Bygning carries no owner "
+            f"type (it is on Ejendomsrelation); give --plots with --property-relations (BBR "
+            f"Grund, Ejendomsrelation) or --owner-map CSV (property_id or bfe, owner_type) to "
+            f"mark municipal (50) and social-housing (20) buildings."
         )
         logger.warning("%s", notes[-1])
 
