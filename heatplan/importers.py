@@ -209,12 +209,13 @@ def _link_tanks(tanks: pd.DataFrame, buildings: pd.DataFrame) -> pd.Index:
     """Return the ids of buildings with an active oil tank.
 
     A tank names its building (``bygning``) in few records; otherwise it is linked to the
-    building with the largest heated area at the same house number, else on the same plot
-    (``grund``).
+    built building (status 6) with the largest heated area at the same house number, else on
+    the same plot (``grund``).
     """
     ids = set(tanks["bygning"].dropna()) & set(buildings.index)
     rest = tanks[~tanks["bygning"].isin(ids)]
-    ranked = buildings.sort_values("heated_area_m2", ascending=False, kind="stable")
+    built = buildings[buildings["status"] == "6"]
+    ranked = built.sort_values("heated_area_m2", ascending=False, kind="stable")
     for key in ("husnummer", "grund"):
         main = ranked.dropna(subset=[key]).drop_duplicates(key)
         main = pd.Series(main.index, index=main[key].to_numpy())
