@@ -30,6 +30,7 @@ EXPECTED_COUNTS = {
     "co2_forloeb": 22,
     "afviste_properties": 2,
     "afviste_labels": 1,
+    "layer_styles": 4,  # QGIS default styles: districts, trenches, heat-plan areas, properties
 }
 
 
@@ -162,3 +163,28 @@ def test_failure_half_way_leaves_previous_file(tmp_path, monkeypatch):
         write_geopackage(make_plan(synthetic=False), path, overwrite=True)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.gpkg"]
+
+
+def test_qgis_default_styles_are_valid_qml_for_written_layers(gpkg):
+    import xml.etree.ElementTree as ET
+
+    styles = pyogrio.read_dataframe(gpkg, layer="layer_styles", read_geometry=False)
+    layers = set(pyogrio.list_layers(gpkg)[:, 0])
+    assert (
+        set(styles["f_table_name"])
+        == {"energidistrikter", "nye_ledninger", "varmeplansomraader", "ejendomme"}
+        <= layers
+    )
+    assert styles["useAsDefault"].all()
+    assert (styles["f_geometry_column"] == "geom").all()
+    by_layer = dict(zip(styles["f_table_name"], styles["styleQML"], strict=True))
+    for qml in by_layer.values():
+        root = ET.fromstring(qml)
+        assert root.tag == "qgis"
+        assert root.find("renderer-v2") is not None
+    districts = ET.fromstring(by_layer["energidistrikter"]).find("renderer-v2")
+    assert districts.get("attr") == "phase"
+    assert [c.get("value") for c in districts.iter("category")] == ["1", "2", ""]
+    assert [c.get("label") for c in districts.iter("category")][:2] == ["Fase 1", "Fase 2"]
+    trenches = by_layer["nye_ledninger"]
+    assert '"dn"' in trenches  # line width follows the pipe size

@@ -10,10 +10,12 @@ bytes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +30,9 @@ from heatplan.plan.result import Plan
 logger = logging.getLogger(__name__)
 
 GPKG_NAME = "heatplan_plan.gpkg"
+GEOMETRY_NAME = "geom"
+STYLES_LAYER = "layer_styles"
+"""The table QGIS reads default layer styles from."""
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
 """The time stamp GDAL writes into ``gpkg_contents.last_change`` (so reruns are identical)."""
 DEFAULT_SUPPLIER = "Vestforbrænding"
@@ -349,6 +354,9 @@ def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> N
                 table = pd.DataFrame(table.drop(columns=table.geometry.name))
             table = _clean_table(table)
             kwargs = {}
+            layer_options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
+            if isinstance(table, gpd.GeoDataFrame):
+                layer_options["GEOMETRY_NAME"] = GEOMETRY_NAME
             if i == 0:
                 kwargs["dataset_options"] = {"VERSION": "1.2"}
             if isinstance(table, gpd.GeoDataFrame):
@@ -360,7 +368,7 @@ def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> N
                 path,
                 layer=layer.name,
                 driver="GPKG",
-                layer_options={"DESCRIPTION": layer.description, "IDENTIFIER": layer.name},
+                layer_options=layer_options,
                 metadata=metadata,
                 **kwargs,
             )
@@ -372,14 +380,178 @@ def write_geopackage(
 ) -> Path:
     """Write the plan's GeoPackage to ``path`` atomically and return ``path``.
 
+    Besides the plan layers (:func:`plan_layers`), a ``layer_styles`` table gives QGIS a
+    default style for districts, trenches, heat-plan areas and properties.
+
     Raises
     ------
     OutputExistsError
         If ``path`` exists and ``overwrite`` is false.
     """
+    from heatplan.outputs.phase_maps import plan_phases
+
     path = Path(path)
     layers = plan_layers(plan, lang)
+    phases = [p.phase for p in plan_phases(plan)]
+    styles = style_table(layers, phases, lang)
+    layers.append(OutputLayer("styles", STYLES_LAYER, "QGIS layer styles", styles))
     with atomic_path(path, overwrite=overwrite) as tmp:
         write_layers(layers, tmp, synthetic=plan.is_synthetic)
     logger.info("Wrote %s with %d layers", path, len(layers))
     return path
+
+
+# ------------------------------------------------------------------ QGIS default styles
+
+
+STYLE_TIME = dt.datetime(2000, 1, 1)
+"""``update_time`` of every style row."""
+
+
+def _rgba(hex_colour: str, alpha: int = 255) -> str:
+    value = hex_colour.lstrip("#")
+    r, g, b = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return f"{r},{g},{b},{alpha}"
+
+
+def _options(**values: str) -> str:
+    body = "".join(
+        f'<Option name={quoteattr(k)} value={quoteattr(v)} type="QString"/>'
+        for k, v in values.items()
+    )
+    return f'<Option type="Map">{body}</Option>'
+
+
+def _symbol(kind: str, index: int, layer_class: str, options: str, extra: str = "") -> str:
+    return (
+        f'<symbol type="{kind}" name="{index}" alpha="1" clip_to_extent="1" force_rhr="0">'
+        f'<layer class="{layer_class}" enabled="1" pass="0" locked="0">{options}{extra}</layer>'
+        "</symbol>"
+    )
+
+
+def _fill(index: int, fill: str, outline: str, alpha: int = 90) -> str:
+    return _symbol(
+        "fill",
+        index,
+        "SimpleFill",
+        _options(
+            color=_rgba(fill, alpha),
+            outline_color=_rgba(outline),
+            outline_style="solid",
+            outline_width="0.5",
+            outline_width_unit="MM",
+            style="solid",
+        ),
+    )
+
+
+_DN_WIDTH = 'coalesce(0.25 + "dn" / 150.0, 0.4)'
+"""Trench line width in mm from its DN, as the phase maps draw it."""
+
+
+def _line(index: int, colour: str) -> str:
+    width = (
+        '<data_defined_properties><Option type="Map"><Option name="name" value="" type="QString"/>'
+        '<Option name="properties" type="Map"><Option name="outlineWidth" type="Map">'
+        '<Option name="active" value="true" type="bool"/>'
+        f'<Option name="expression" value={quoteattr(_DN_WIDTH)} type="QString"/>'
+        '<Option name="type" value="3" type="int"/></Option></Option>'
+        '<Option name="type" value="collection" type="QString"/></Option>'
+        "</data_defined_properties>"
+    )
+    return _symbol(
+        "line",
+        index,
+        "SimpleLine",
+        _options(
+            line_color=_rgba(colour),
+            line_style="solid",
+            line_width="0.6",
+            line_width_unit="MM",
+            capstyle="round",
+            joinstyle="round",
+        ),
+        width,
+    )
+
+
+def _qml(renderer: str) -> str:
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+        f'<qgis version="3.28.0" styleCategories="Symbology">{renderer}</qgis>'
+    )
+
+
+def _categorized(attr: str, categories: list[tuple[str, str]], symbols: list[str]) -> str:
+    cats = "".join(
+        f'<category value={quoteattr(value)} label={quoteattr(label)} symbol="{i}" render="true"/>'
+        for i, (value, label) in enumerate(categories)
+    )
+    return _qml(
+        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(attr)} symbollevels="0" '
+        'enableorderby="0" forceraster="0">'
+        f"<categories>{cats}</categories><symbols>{''.join(symbols)}</symbols></renderer-v2>"
+    )
+
+
+def style_table(layers: list[OutputLayer], phases: list[int], lang: str = "da") -> pd.DataFrame:
+    """Return ``layer_styles`` rows: QGIS default styles for the plan's main layers.
+
+    Districts and trenches are coloured by phase as on the phase maps (trench width by DN),
+    heat-plan areas by ``vaerdi1207``, properties by recommendation.
+    """
+    from heatplan.outputs.phase_maps import EXISTING_NET_COLOUR, INDIVIDUAL_COLOUR, phase_colour
+
+    names = {layer.key: layer.name for layer in layers}
+    phase_cats = [(str(p), text("legend_phase_short", lang, phase=p)) for p in phases]
+    n = len(phases)
+    qml = {
+        "districts": _categorized(
+            "phase",
+            [*phase_cats, ("", text("legend_other_area", lang))],
+            [_fill(i, phase_colour(p), phase_colour(p)) for i, p in enumerate(phases)]
+            + [_fill(n, "#f0f0f0", "#737373")],
+        ),
+        "trenches": _categorized(
+            "phase",
+            [*phase_cats, ("", text("legend_trench_other", lang))],
+            [_line(i, phase_colour(p)) for i, p in enumerate(phases)]
+            + [_line(n, EXISTING_NET_COLOUR)],
+        ),
+        "varmeplansomraader": _categorized(
+            "vaerdi1207",
+            [(text("vp_dh", lang),) * 2, (text("vp_individual", lang),) * 2],
+            [_fill(0, "#e6550d", "#a63603"), _fill(1, "#d9d9d9", INDIVIDUAL_COLOUR)],
+        ),
+        "properties": _categorized(
+            "recommendation",
+            [
+                (code, text(f"rec_{code}", lang))
+                for code in ("district_heating", "individual_heat_pump", "existing_dh", "none")
+            ],
+            [
+                _fill(i, c, c, alpha=200)
+                for i, c in enumerate(
+                    ["#e6550d", INDIVIDUAL_COLOUR, EXISTING_NET_COLOUR, "#bdbdbd"]
+                )
+            ],
+        ),
+    }
+    rows = [(names[key], qml[key]) for key in qml if key in names]
+    return pd.DataFrame(
+        {
+            "f_table_catalog": "",
+            "f_table_schema": "",
+            "f_table_name": [r[0] for r in rows],
+            "f_geometry_column": GEOMETRY_NAME,
+            "styleName": [f"heatplan {r[0]}" for r in rows],
+            "styleQML": [r[1] for r in rows],
+            "styleSLD": "",
+            "useAsDefault": pd.array([True] * len(rows), dtype="boolean"),
+            "description": "heatplan",
+            "owner": "",
+            "ui": "",
+            "update_time": pd.Series([STYLE_TIME] * len(rows), dtype="datetime64[ms]"),
+        }
+    )
