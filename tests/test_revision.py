@@ -43,13 +43,17 @@ def test_fixed_districts_from_connections_and_works_under_way():
     props = pd.DataFrame({"district_id": ["A", "B", "C"],
                           "connection_status": ["connected", "", "connected"]},
                          index=["P1", "P2", "P3"])
-    prev = pd.DataFrame({"phase": [1, 1, 2], "start_year": [2024, 2025, 2027],
-                         "end_year": [2024, 2026, 2028]}, index=["A", "B", "C"])
+    prev = pd.DataFrame({"phase": [1, 1, 2, 1], "start_year": [2024, 2025, 2027, pd.NA],
+                         "end_year": [2024, 2026, 2028, 2023]}, index=["A", "B", "C", "D"])
     fixed = fixed_districts(props, prev, first_year=2026)
     assert fixed.loc["A"].tolist()[:4] == [1, 2024, 2024, "connected"]
     assert fixed.loc["A", "is_done"]
     assert fixed.loc["B"].tolist()[:4] == [1, 2025, 2026, "under_way"]
     assert not fixed.loc["B", "is_done"]
+    # D was built before the previous plan (no start year known): still built
+    assert fixed.loc["D", "fixed_end"] == 2023
+    assert fixed.loc["D", "why"] == "built"
+    assert fixed.loc["D", "is_done"]
     # C has a connection although its works are planned for later: C is planned as usual
     assert "C" not in fixed.index
     # without a previous plan a connection means the district's mains are laid

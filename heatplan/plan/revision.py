@@ -115,8 +115,8 @@ def fixed_districts(
     -------
     fixed
         Index ``district_id``: ``fixed_phase``, ``fixed_start``, ``fixed_end`` (Int64),
-        ``is_done`` (works ended before ``first_year``), ``why`` (``connected`` or
-        ``under_way``).
+        ``is_done`` (works ended before ``first_year``), ``why`` (``connected``, ``built``
+        or ``under_way``).
     """
     status = properties.get("connection_status", pd.Series("", index=properties.index))
     connected = set(properties.loc[status.astype(str).eq("connected"), "district_id"].dropna())
@@ -127,10 +127,13 @@ def fixed_districts(
             if col not in prev.columns:
                 msg = f"The previous plan's districts lack column {col}."
                 raise SchemaError(msg)
-        started = pd.to_numeric(prev["start_year"], errors="coerce") < first_year
-        for d in prev.index[started.fillna(False).astype(bool)]:
+        start = pd.to_numeric(prev["start_year"], errors="coerce")
+        end = pd.to_numeric(prev["end_year"], errors="coerce")
+        started = (start < first_year).fillna(False) | (end < first_year).fillna(False)
+        for d in prev.index[started.astype(bool)]:
+            why = "built" if pd.notna(end[d]) and end[d] < first_year else "under_way"
             rows[d] = (prev.at[d, "phase"], prev.at[d, "start_year"], prev.at[d, "end_year"],
-                       "under_way")
+                       why)
     if prev is None:
         # no previous plan: a connected property means its district's mains are laid
         for d in sorted(connected, key=str):
