@@ -47,6 +47,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     logging.getLogger("heatplan").setLevel(level)
+    logging.getLogger("pyogrio").setLevel(max(level, logging.WARNING))  # "Created N records"
     ctx.obj = {"quiet": quiet, "verbose": verbose}
 
 

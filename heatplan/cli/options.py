@@ -51,3 +51,43 @@ out_option = click.option(
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace outputs that already exist in the folder."
 )
+
+
+LAYER_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("properties", "GIS layer"),
+    ("districts", "GIS layer"),
+    ("streets", "GIS layer"),
+    ("dh_network", "GIS layer"),
+    ("heat_sources", "GIS layer"),
+    ("labels", "CSV file"),
+    ("proposals", "CSV file"),
+)
+
+
+def _check_layer_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Usage error (exit 2) when the file part of ``PATH[:LAYER]`` does not exist."""
+    if value is None:
+        return None
+    from heatplan.io.layers import parse_layer_path
+
+    source = parse_layer_path(value)
+    if not source.path.exists():
+        msg = f"file {source.path} does not exist."
+        raise click.BadParameter(msg, ctx=ctx, param=param)
+    return value
+
+
+def layer_path_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--properties PATH[:LAYER]`` ... ``--proposals PATH`` to a command.
+
+    Each becomes a keyword argument named after the layer (``None`` when not given); pass the
+    given ones to :func:`heatplan.validate.load_dataset` as ``layer_paths``.
+    """
+    for name, kind in reversed(LAYER_OPTIONS):
+        flag = "--" + name.replace("_", "-")
+        meta = "PATH[:LAYER]" if kind == "GIS layer" else "PATH"
+        func = click.option(
+            flag, name, metavar=meta, callback=_check_layer_path,
+            help=f"Read {name} from this {kind} instead of the data folder.",
+        )(func)
+    return func

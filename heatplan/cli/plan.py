@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from heatplan.cli.options import handle_errors, out_option, overwrite_option, scenario_option
+from heatplan.cli.options import (
+    handle_errors,
+    layer_path_options,
+    out_option,
+    overwrite_option,
+    scenario_option,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +25,7 @@ logger = logging.getLogger(__name__)
     default=None,
     help="Dataset folder holding gis_data/ and energy_labels/; the bundled sample if omitted.",
 )
+@layer_path_options
 @scenario_option
 @out_option
 @click.option(
@@ -56,6 +63,7 @@ def command(
     lang: str,
     offline: bool,
     overwrite: bool,
+    **layers: str | None,
 ) -> None:
     """Plan the district-heating rollout and rank the municipal buildings for renovation.
 
@@ -65,14 +73,15 @@ def command(
     """
     from heatplan.config import load_scenario
     from heatplan.io.previous import read_previous_plan
+    from heatplan.outputs.summary import format_plan_summary
     from heatplan.pipeline import build_plan, write_plan
     from heatplan.plan.revision import load_progress
-    from heatplan.outputs.summary import format_plan_summary
     from heatplan.validate import format_report, load_dataset
 
     started = time.perf_counter()
     scenario = load_scenario(*scenario_paths)
-    result = load_dataset(data_dir, scenario=scenario, strict=True)
+    layer_paths = {name: path for name, path in layers.items() if path}
+    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=True)
     if result.issues:
         logger.info(format_report(result))
     progress = load_progress(progress_path) if progress_path else None

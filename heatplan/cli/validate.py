@@ -3,53 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from heatplan.cli.options import handle_errors, scenario_option
-
-LAYER_OPTIONS: tuple[tuple[str, str], ...] = (
-    ("properties", "GIS layer"),
-    ("districts", "GIS layer"),
-    ("streets", "GIS layer"),
-    ("dh_network", "GIS layer"),
-    ("heat_sources", "GIS layer"),
-    ("labels", "CSV file"),
-    ("proposals", "CSV file"),
-)
-
-
-def _check_layer_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Usage error (exit 2) when the file part of ``PATH[:LAYER]`` does not exist."""
-    if value is None:
-        return None
-    from heatplan.io.layers import parse_layer_path
-
-    source = parse_layer_path(value)
-    if not source.path.exists():
-        msg = f"file {source.path} does not exist."
-        raise click.BadParameter(msg, ctx=ctx, param=param)
-    return value
-
-
-def layer_path_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--properties PATH[:LAYER]`` ... ``--proposals PATH`` to a command.
-
-    Each becomes a keyword argument named after the layer (``None`` when not given); pass the
-    given ones to :func:`heatplan.validate.load_dataset` as ``layer_paths``.
-    """
-    for name, kind in reversed(LAYER_OPTIONS):
-        flag = "--" + name.replace("_", "-")
-        meta = "PATH[:LAYER]" if kind == "GIS layer" else "PATH"
-        func = click.option(
-            flag, name, metavar=meta, callback=_check_layer_path,
-            help=f"Read {name} from this {kind} instead of the data folder.",
-        )(func)
-    return func
+from heatplan.cli.options import handle_errors, layer_path_options, scenario_option
 
 
 @click.command("validate")
@@ -85,7 +43,6 @@ def command(
     from heatplan.config import load_scenario
     from heatplan.validate import issues_table, load_dataset, write_rejected
 
-    logging.getLogger("pyogrio").setLevel(logging.WARNING)  # no "Created N records" lines
 
     layer_paths = {name: path for name, path in layers.items() if path}
     scenario = load_scenario(*scenario_paths)

@@ -45,6 +45,7 @@ def atomic_path(path: Path | str, *, overwrite: bool = True) -> Iterator[Path]:
         yield tmp
         os.replace(tmp, path)
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
+        for suffix in ("", "-journal", "-wal"):
             with contextlib.suppress(FileNotFoundError):
+                leftover = tmp.with_name(tmp.name + suffix)
                 leftover.unlink()
