@@ -322,14 +322,23 @@ def plan_layers(plan: Plan, lang: str = "da") -> list[OutputLayer]:
     return layers
 
 
+_GDAL_OPTIONS = {
+    "OGR_CURRENT_DATE": FIXED_DATE,
+    # the file is a temporary one, moved into place only when complete: no need to sync
+    "OGR_SQLITE_SYNCHRONOUS": "OFF",
+    "OGR_SQLITE_JOURNAL": "MEMORY",
+}
+
+
 @contextlib.contextmanager
-def _fixed_gdal_date() -> Iterator[None]:
-    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+def _gdal_options() -> Iterator[None]:
+    """Set GDAL options for writing (fixed time stamps, no syncs); restore them after."""
+    old = {key: pyogrio.get_gdal_config_option(key) for key in _GDAL_OPTIONS}
+    pyogrio.set_gdal_config_options(_GDAL_OPTIONS)
     try:
         yield
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+        pyogrio.set_gdal_config_options(old)
 
 
 def _is_spatial(table: pd.DataFrame) -> bool:
@@ -343,7 +352,7 @@ def _is_spatial(table: pd.DataFrame) -> bool:
 def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> None:
     """Write ``layers`` into a new GeoPackage at ``path`` (which must not exist)."""
     metadata = {"SYNTHETIC": "yes" if synthetic else "no", "GENERATOR": "heatplan"}
-    with _fixed_gdal_date():
+    with _gdal_options():
         for i, layer in enumerate(layers):
             table = layer.table
             if _is_spatial(table):
