@@ -341,3 +341,63 @@ def test_district_with_connected_properties_counts_as_built(tight_scenario):
     assert r.properties.loc["B000", "recommendation"] == "district_heating"
     assert (r.properties.loc[props.index[props["district_id"] == "B"], "connection_year"]
             .dropna() >= 2023).all()
+
+
+@pytest.mark.slow
+def test_bundled_sample_places_every_property_with_works_by_2030():
+    from pathlib import Path
+
+    pytest.importorskip("heatplan.plan.routing", reason="the routing stage is not there yet")
+    repo = Path(__file__).resolve().parents[1]
+    if not (repo / "gis_data" / "sample.gpkg").exists():
+        pytest.skip("the bundled sample gis_data/sample.gpkg is not there")
+    from heatplan.model.demand import estimate_heat_demand
+    from heatplan.model.graph import build_street_graph
+    from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.plan.routing import route_trenches
+    from heatplan.validate import load_dataset
+
+    scenario = load_scenario()
+    ds = load_dataset(repo, scenario=scenario).dataset
+    props = ds.properties.copy()
+    props["heating_type"] = classify_heating(props["heating_installation"],
+                                             props.get("heating_fuel"))
+    props["is_to_convert"] = is_convertible(props["heating_type"])
+    props = props.join(estimate_heat_demand(props, ds.labels, scenario=scenario)[
+        ["heat_demand_mwh_a", "peak_load_kw"]])
+    graph = build_street_graph(ds.streets, dh_network=ds.dh_network,
+                               heat_sources=ds.heat_sources, scenario=scenario)
+    candidate = ds.districts.index[ds.districts["status"].isin(["candidate_dh", "undecided"])]
+    target = props[props["is_to_convert"] & props["district_id"].isin(candidate)]
+    routing = route_trenches(graph, target, ds.districts, scenario=scenario)
+    r = plan_rollout(props, ds.districts, routing, scenario=scenario)
+
+    conv = r.properties.loc[target.index]
+    assert len(conv) == 7300  # the sample's contract (DESIGN.md)
+    placed = conv["phase"].isin([1, 2]) | conv["recommendation"].eq("individual_heat_pump")
+    assert placed.all()
+    d = r.districts
+    assert d["end_year"].dropna().max() <= 2030
+    assert (r.years["trench_km"] <= scenario.value("phasing.trench_capacity_km_a") + 1e-6).all()
+    assert (r.years["connections"] <= scenario.value("phasing.connection_capacity_a") + 1e-6
+            ).all()
+    fed = d["fed_from"].where(d["fed_from"].isin(d.index))
+    for child, parent in fed.dropna().items():
+        if pd.notna(d.at[child, "end_year"]) and pd.notna(d.at[parent, "end_year"]):
+            assert d.at[parent, "end_year"] <= d.at[child, "end_year"]
+    assert r.report["milp_status"] == "optimal"
+    assert r.report["heuristic_objective_t"] <= r.report["milp_objective_t"] * (1 + 1e-6)
+
+
+def test_yearly_budget_limits_spending():
+    # Trench capacity allows both in 2024, but the budget (10 mio. DKK a year) pays for one
+    # district of 8 mio. a year: B (more CO2) first, A the year after.
+    p = make_problem({"A": 1, "B": 1}, {"A": 1, "B": 2}, capacity_km=10)
+    p.items["mains_cost_dkk"] = 8e6
+    p.capacity["budget_dkk"] = 10e6
+    m = schedule_milp(p)
+    assert m.table["end_year"].to_dict() == {"A": 2025, "B": 2024}
+    assert check_schedule(p, m.table) == []
+    p.capacity["budget_dkk"] = 5e6
+    with pytest.raises(InfeasiblePlanError, match=r"budget_capacity_dkk_a"):
+        schedule_milp(p)
