@@ -427,11 +427,15 @@ th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top}
 th{background:#f0f0f0;text-align:left}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:bold;background:#f7f7f7}
+td.long{min-width:28em;max-width:48em}
 .scroll{overflow-x:auto}
 figure{margin:1em 0;background:#fff;border:1px solid #eee;padding:.5em}
 @media print{h2{page-break-after:avoid}table{page-break-inside:auto}}
 """
 
+
+LONG_TEXT = 60
+"""Text cells longer than this many characters get a wide column in the HTML."""
 
 _HTML_RENOVATION_COLUMNS = [
     "rank",
@@ -482,7 +486,12 @@ def _html_table(table: ReportTable, lang: str) -> str:
             cells = []
             for col, value in zip(data.columns, row, strict=True):
                 cell, numeric = _cell_html(value, str(col), lang)
-                cells.append(f'<td class="n">{cell}</td>' if numeric else f"<td>{cell}</td>")
+                if numeric:
+                    cells.append(f'<td class="n">{cell}</td>')
+                elif len(cell) > LONG_TEXT:
+                    cells.append(f'<td class="long">{cell}</td>')
+                else:
+                    cells.append(f"<td>{cell}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         if table.total:
             cells = []
