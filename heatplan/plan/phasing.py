@@ -834,7 +834,13 @@ class Rollout:
     co2_trajectory: pd.DataFrame
     """Index ``year``: building-heat CO2 against baseline and target (plan/trajectory.py)."""
     report: dict[str, Any]
-    """Objectives, gap, times, counts and notes (plain values)."""
+    """Plain values: ``method``, ``used``, ``objective_t``, ``heuristic_objective_t``,
+    ``milp_objective_t`` (t CO2 avoided over the horizon), ``gap`` (share), ``heuristic_time_s``,
+    ``milp_time_s``, ``milp_status``, ``n_items``, ``n_options``, ``districts_per_phase``,
+    ``districts_individual``, ``districts_flagged``, ``properties_to_convert``,
+    ``properties_by_phase``, ``properties_individual``, ``dh_works_end_year``, ``co2_notes``
+    (sentences on the target), ``total_time_s``; ``feed_cycle_note`` and ``heuristic_failed``
+    when they apply."""
     changes: pd.DataFrame | None = None
     """Changes against the previous plan (plan/revision.py), when one was given."""
 
@@ -1172,7 +1178,9 @@ def plan_rollout(
             problem, time_limit=float(scenario.value("phasing.milp_time_limit_s")),
             rel_gap=float(scenario.value("phasing.milp_rel_gap")), previous=prev_sched)
     chosen = exact if method == "milp" and exact is not None else (heur or exact)
-    assert chosen is not None  # one of them succeeded, or an error was raised
+    if chosen is None:  # cannot happen: schedule_milp raises when it finds nothing
+        msg = "No schedule was found."
+        raise InfeasiblePlanError(msg)
     if heur_error is not None:
         report["heuristic_failed"] = str(heur_error)
     report["heuristic_objective_t"] = heur.objective_t if heur else None
@@ -1275,11 +1283,13 @@ def plan_rollout(
     target = out_p[conv]
     report.update({
         "co2_notes": notes,
-        "districts_per_phase": out_d["phase"].value_counts().sort_index().to_dict(),
+        "districts_per_phase": {int(k): int(v) for k, v in
+                                out_d["phase"].value_counts().sort_index().items()},
         "districts_individual": out_d.index[out_d["recommendation"].eq(INDIVIDUAL)].tolist(),
         "districts_flagged": out_d.index[out_d["is_flagged"].astype(bool)].tolist(),
         "properties_to_convert": len(target),
-        "properties_by_phase": target["phase"].value_counts().sort_index().to_dict(),
+        "properties_by_phase": {int(k): int(v) for k, v in
+                                target["phase"].value_counts().sort_index().items()},
         "properties_individual": int(target["recommendation"].eq(INDIVIDUAL).sum()),
         "dh_works_end_year": (int(out_d["end_year"].max()) if out_d["end_year"].notna().any()
                               else None),
