@@ -30,10 +30,6 @@
     return a + "\u2013" + b;
   }
 
-  function safeUrl(url) {
-    return /^https?:\/\//i.test(url) ? url : null;
-  }
-
   function HeatplanResidentMap(map, groups, layerControl, data) {
     this.map = map;
     this.groups = groups;
@@ -41,23 +37,16 @@
     this.t = data.t;
     this.highlight = null;
     this.index = null;
-    this.districtGroup = null;
     this._panes();
+    this._banner();
+    this._search();
+    this._fit();
     this._districts();
     this._lines();
     this._points();
     this._legend();
-    this._banner();
-    this._search();
     this._attribution();
     if (layerControl && window.innerWidth >= 700) { layerControl.expand(); }
-    if (data.bounds) {
-      /* Fit the plan into the part of the map not covered by the search box. */
-      var box = map.getContainer().querySelector(".hp-search");
-      var top = box ? box.getBoundingClientRect().bottom -
-        map.getContainer().getBoundingClientRect().top + 10 : 10;
-      map.fitBounds(data.bounds, {paddingTopLeft: [10, top], paddingBottomRight: [10, 30]});
-    }
   }
 
   HeatplanResidentMap.prototype._panes = function () {
@@ -66,9 +55,20 @@
       var pane = this.map.createPane(specs[i][0]);
       pane.style.zIndex = String(specs[i][1]);
     }
-    this.pointRenderer = L.canvas({pane: "hpPoints", tolerance: 6});
+    this.pointRenderer = L.canvas({pane: "hpPoints"});
     this.lineRenderer = L.canvas({pane: "hpLines"});
     this.districtRenderer = L.canvas({pane: "hpDistricts"});
+  };
+
+  /* Fit the plan into the part of the map not covered by the search box; before the layers
+   * are added, so that each is drawn once. */
+  HeatplanResidentMap.prototype._fit = function () {
+    var map = this.map;
+    if (!this.data.bounds) { return; }
+    var box = map.getContainer().querySelector(".hp-search");
+    var top = box ? box.getBoundingClientRect().bottom -
+      map.getContainer().getBoundingClientRect().top + 10 : 10;
+    map.fitBounds(this.data.bounds, {paddingTopLeft: [10, top], paddingBottomRight: [10, 30]});
   };
 
   HeatplanResidentMap.prototype._districts = function () {
