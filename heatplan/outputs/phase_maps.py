@@ -50,6 +50,8 @@ INDIVIDUAL_COLOUR = "#9e9e9e"
 EXISTING_AREA_COLOUR = "#c6dbef"
 EXISTING_NET_COLOUR = "#08306b"
 OTHER_AREA_COLOUR = "#f7f7f7"
+OTHER_PHASE_COLOUR = "#e0e0e0"
+OTHER_PHASE_EDGE = "#bdbdbd"
 SOURCE_COLOUR = "#000000"
 DN_SAMPLES = (50, 100, 200)
 MAX_LISTED_DISTRICTS = 14
@@ -392,8 +394,8 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
         _add_polygons(
             ax,
             sel.geometry,
-            facecolor=colour,
-            alpha=0.12 if dim else 0.30,
+            facecolor=OTHER_PHASE_COLOUR if dim else colour,
+            alpha=1.0 if dim else 0.30,
             edgecolor="none",
             zorder=2,
         )
@@ -401,7 +403,7 @@ def _draw_map(ax, plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | Non
             ax,
             sel.geometry,
             facecolor="none",
-            edgecolor=colour,
+            edgecolor=OTHER_PHASE_EDGE if dim else colour,
             linewidth=0.8 if dim else 1.8,
             zorder=3,
         )
@@ -535,7 +537,11 @@ def _legend_handles(plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | N
         )
     if focus is not None and len(plan_phases(plan)) > 1:
         handles.append(
-            Patch(facecolor="#e0e0e0", edgecolor="#bdbdbd", label=text("legend_other_phase", lang))
+            Patch(
+                facecolor=OTHER_PHASE_COLOUR,
+                edgecolor=OTHER_PHASE_EDGE,
+                label=text("legend_other_phase", lang),
+            )
         )
     if (layers.kind == "individual").any():
         handles.append(
