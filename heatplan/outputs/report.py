@@ -82,26 +82,48 @@ def _sum(table: pd.DataFrame, column: str) -> float | None:
     return float(values.sum()) if len(values) and values.notna().any() else None
 
 
+def _has_phases(table: pd.DataFrame) -> bool:
+    return "phase" in table and pd.to_numeric(table["phase"], errors="coerce").notna().any()
+
+
 def built_trenches(trenches: pd.DataFrame) -> pd.DataFrame:
-    """The trenches the plan digs: rows with ``is_built`` true (all rows without the column)."""
-    if "is_built" not in trenches:
-        return trenches
-    return trenches[trenches["is_built"].astype("boolean").fillna(False).to_numpy()]
+    """The trenches the plan digs in its period.
+
+    Rows with ``is_built`` true and, when trenches carry phases, a phase (mains of districts
+    built before the plan period have none). Without these columns, every row.
+    """
+    keep = np.ones(len(trenches), dtype=bool)
+    if "is_built" in trenches:
+        keep &= trenches["is_built"].astype("boolean").fillna(False).to_numpy()
+    if _has_phases(trenches):
+        keep &= pd.to_numeric(trenches["phase"], errors="coerce").notna().to_numpy()
+    return trenches[keep]
 
 
 def dh_districts(districts: pd.DataFrame) -> np.ndarray:
-    """Mask of the districts recommended district heating (all rows without the column)."""
-    if "recommendation" not in districts:
-        return np.ones(len(districts), dtype=bool)
-    return districts["recommendation"].astype("string").eq(_DH).fillna(False).to_numpy()
+    """Mask of the districts the plan builds district heating in, within its period.
+
+    Recommendation ``district_heating`` and, when districts carry phases, a phase. Without
+    these columns, every row.
+    """
+    keep = np.ones(len(districts), dtype=bool)
+    if "recommendation" in districts:
+        keep &= districts["recommendation"].astype("string").eq(_DH).fillna(False).to_numpy()
+    if _has_phases(districts):
+        keep &= pd.to_numeric(districts["phase"], errors="coerce").notna().to_numpy()
+    return keep
 
 
 def _dh_service_pipes(plan: Plan) -> pd.DataFrame:
+    """Service pipes of the properties in the districts the plan builds."""
     pipes, props = plan.service_pipes, plan.properties
-    if "recommendation" not in props or pipes.index.name != "property_id":
+    if "district_id" not in props or pipes.index.name != "property_id":
         return pipes
-    rec = props["recommendation"].reindex(pipes.index)
-    return pipes[rec.eq(_DH).fillna(False).to_numpy()]
+    districts = plan.districts.index[dh_districts(plan.districts)]
+    in_plan = props["district_id"].isin(districts)
+    if "recommendation" in props:
+        in_plan &= props["recommendation"].eq(_DH).fillna(False)
+    return pipes[in_plan.reindex(pipes.index, fill_value=False).to_numpy()]
 
 
 def summary_figures(plan: Plan) -> dict[str, float | int | None]:
