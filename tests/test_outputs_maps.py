@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 from PIL import Image
 from plan_fixture import make_plan
@@ -129,3 +130,11 @@ def test_existing_maps_are_not_overwritten(written):
     assert written[0].read_bytes() == before
     assert phase_map_paths(make_plan(), written[0].parent, phase_pngs=True) == written
     assert phase_map_paths(make_plan(), written[0].parent) == written[:2]
+
+
+def test_district_built_before_the_plan_period_is_labelled():
+    plan = make_plan()
+    plan.districts.loc["D1", ["phase", "start_year"]] = pd.NA
+    texts = _texts(draw_sheet(plan))
+    assert "Skovlunde Nord\nudbygget 2026" in texts
+    assert "Fjernvarme udbygget før planperioden" in texts

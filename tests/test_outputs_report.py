@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import openpyxl
+import pandas as pd
 import pyogrio
 import pytest
 from plan_fixture import make_plan
@@ -161,3 +162,14 @@ def test_rerun_is_byte_identical(outputs, tmp_path):
     xlsx = write_report_xlsx(plan, tmp_path / "r.xlsx")
     assert html.read_bytes() == outputs["html"].read_bytes()
     assert xlsx.read_bytes() == outputs["xlsx"].read_bytes()
+
+
+def test_districts_built_before_the_plan_period_are_not_in_the_totals():
+    plan = make_plan()
+    # D1 was finished before the plan period: no phase, no start year, its mains unphased
+    plan.districts.loc["D1", ["phase", "start_year"]] = pd.NA
+    plan.trenches.loc[plan.trenches["district_id"] == "D1", "phase"] = pd.NA
+    fig = summary_figures(plan)
+    assert fig["trench_km"] == pytest.approx((1000 + 550 + 1000 + 750) / 1000)  # S4–S7
+    assert fig["cost_dkk"] == pytest.approx(plan.districts.loc[["D2", "D3"], "cost_dkk"].sum())
+    assert fig["service_km"] == pytest.approx(6 * 30 / 1000)  # P04–P09
