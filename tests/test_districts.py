@@ -27,7 +27,8 @@ def factors_table(gas=0.2267, dh=0.1, heat_pump=0.05):
 
 @pytest.fixture
 def scenario():
-    return load_scenario()
+    # a substation cost on top of the pipes, as where trench prices cover pipes only
+    return load_scenario().with_values(economics__house_connection_dkk=25_000)
 
 
 @pytest.fixture
