@@ -39,7 +39,7 @@ SAMPLE = ROOT / "gis_data" / "sample.gpkg"
 BALLERUP = ROOT.parent / "shared" / "data" / "ballerup-geofa" / "vej_myndighed.gpkg"
 
 
-def _load_sample(scenario):  # noqa: ANN001, ANN202
+def _load_sample(scenario):
     from heatplan.model.heating import classify_heating, is_convertible
 
     layers = {name: gpd.read_file(SAMPLE, layer=name) for name in
@@ -54,7 +54,7 @@ def _load_sample(scenario):  # noqa: ANN001, ANN202
         props["peak_load_kw"] = estimate_heat_demand(props, None, scenario=scenario)[
             "peak_load_kw"]
         peak_note = "peak_load_kw from heatplan.model.demand (area-based, no labels)"
-    except Exception as err:  # noqa: BLE001 - the benchmark falls back to a toy load
+    except Exception as err:
         props["peak_load_kw"] = props["heated_area_m2"].astype(float) * 0.05
         peak_note = f"peak_load_kw = 50 W/m² toy value ({type(err).__name__})"
     districts = layers["districts"].set_index("district_id")
@@ -62,7 +62,7 @@ def _load_sample(scenario):  # noqa: ANN001, ANN202
         peak_note
 
 
-def _load_ballerup(rng: np.random.Generator):  # noqa: ANN202
+def _load_ballerup(rng: np.random.Generator):
     streets = gpd.read_file(BALLERUP)
     lines = streets.geometry.values
     pick = rng.integers(0, len(lines), 7300)
@@ -82,7 +82,7 @@ def _load_ballerup(rng: np.random.Generator):  # noqa: ANN202
     return streets, None, sources, props, districts, "synthetic 8 kW per property"
 
 
-def _nx_graph(inst) -> nx.Graph:  # noqa: ANN001
+def _nx_graph(inst) -> nx.Graph:
     g = nx.Graph()
     for a, b, w in zip(inst.u.tolist(), inst.v.tolist(), inst.weight.tolist(), strict=True):
         if a != b and (not g.has_edge(a, b) or g[a][b]["weight"] > w):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 import geopandas as gpd
 import networkx as nx
@@ -584,7 +585,7 @@ def _split_line(coords: np.ndarray, positions: np.ndarray) -> list[np.ndarray]:
     merged = np.insert(coords, j, cut, axis=0)
     at = j + np.arange(len(j))  # positions of the cut points in the merged array
     bounds = np.r_[0, at, len(merged) - 1]
-    return [merged[a:b + 1] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [merged[a:b + 1] for a, b in pairwise(bounds.tolist())]
 
 
 def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -692,7 +693,7 @@ def connect_properties(
     if len(order):
         edges_sorted = e[order]
         bounds = np.flatnonzero(np.r_[True, edges_sorted[1:] != edges_sorted[:-1], True])
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        for a, b in pairwise(bounds.tolist()):
             members = order[a:b]
             edge = int(e[members[0]])
             p = pos[members]

@@ -209,14 +209,17 @@ def route_trenches(
     service["cost_dkk"] = service["length_m"] * service_cost + fixed
     service_pipes = service[["district_id", "segment_id", "length_m", "cost_dkk", "geometry"]]
     service_pipes = gpd.GeoDataFrame(service_pipes, geometry="geometry", crs=g.crs)
+    service_pipes = service_pipes.rename_axis("property_id")
 
-    summary = _summary(trenches, service_pipes, selected, conn.rejected, feed)
+    rejected = conn.rejected.rename_axis("property_id")
+    rejected.insert(0, "district_id", selected.loc[rejected.index, "district_id"].astype(str))
+    summary = _summary(trenches, service_pipes, selected, rejected, feed)
     total_trench = float(trenches["length_m"].sum())
     total_cost = float(trenches["cost_dkk"].sum() + service_pipes["cost_dkk"].sum())
     report = {
         "n_properties_routed": len(selected),
         "n_connected": len(service_pipes),
-        "n_rejected": len(conn.rejected),
+        "n_rejected": len(rejected),
         "n_terminals": len(terminals) - 1,
         "n_segments": len(trenches),
         "trench_m": total_trench,
@@ -234,10 +237,10 @@ def route_trenches(
     logger.info(
         "Routed %d properties (%d rejected): %.1f km of trench, %.1f km of service pipe, "
         "%.0f DKK per trench metre all-in, method %s, %.2f s", len(service_pipes),
-        len(conn.rejected), total_trench / 1000, report["service_pipe_m"] / 1000,
+        len(rejected), total_trench / 1000, report["service_pipe_m"] / 1000,
         report["cost_dkk_per_trench_m"], result.method, report["total_s"],
     )
-    return Routing(trenches, service_pipes, feed, summary, conn.rejected, report, g)
+    return Routing(trenches, service_pipes, feed, summary, rejected, report, g)
 
 
 def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
@@ -252,7 +255,9 @@ def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
     k = len(tree_edges)
     if k == 0:
         empty = gpd.GeoDataFrame(
-            {"edge": np.empty(0, int), "parent_pos": np.empty(0, int)},
+            {"edge": np.empty(0, int), "node": np.empty(0, int), "parent_pos": np.empty(0, int),
+             "length_m": np.empty(0), "kind": np.empty(0, dtype=object),
+             "fed_from": np.empty(0, dtype=object)},
             geometry=np.empty(0, dtype=object), crs=g.crs,
         )
         return empty, np.full(n, -1)
@@ -284,7 +289,7 @@ def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
 
 
 def _loads_and_owners(
-    seg: gpd.GeoDataFrame, service: gpd.DataFrame, seg_of_node: np.ndarray,
+    seg: gpd.GeoDataFrame, service: pd.DataFrame, seg_of_node: np.ndarray,
     service_node: np.ndarray, districts: gpd.GeoDataFrame, *, scenario: Scenario,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Downstream loads, sizes, costs and owning district of each segment."""
@@ -388,8 +393,10 @@ def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
         else:
             fed, n_entries = None, 0
         rows.append((d, fed, float(outside.get(d, 0.0)), n_entries))
-    return pd.DataFrame(rows, columns=["district_id", "fed_from", "feeder_trench_m", "n_entries"]
-                        ).set_index("district_id")
+    out = pd.DataFrame(rows, columns=["district_id", "fed_from", "feeder_trench_m", "n_entries"]
+                       ).set_index("district_id")
+    out["fed_from"] = out["fed_from"].astype(object).where(out["fed_from"].notna(), None)
+    return out
 
 
 def _summary(trenches: gpd.GeoDataFrame, service: gpd.GeoDataFrame, selected: pd.DataFrame,

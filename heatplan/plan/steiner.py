@@ -22,6 +22,7 @@ import logging
 import time
 from collections import deque
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from scipy import sparse
@@ -188,38 +189,45 @@ def _rooted(g: _Simple, edges: np.ndarray, is_term: np.ndarray, root: int
     depth-first position (-1 off the tree) and subtree size.
     """
     tree = sparse.coo_matrix(
-        (np.ones(len(edges)), (g.a[edges], g.b[edges])), shape=(g.n, g.n)
+        (np.r_[g.w[edges], g.w[edges]],
+         (np.r_[g.a[edges], g.b[edges]], np.r_[g.b[edges], g.a[edges]])), shape=(g.n, g.n)
     ).tocsr()
-    tree = tree + tree.T
     order, parent = csgraph.breadth_first_order(tree, root, directed=True)
     dfs, _ = csgraph.depth_first_order(tree, root, directed=True)
     pos = np.full(g.n, -1, dtype=np.int64)
     pos[dfs] = np.arange(len(dfs))
+    parent = parent.astype(np.int64)
     child = order[1:]
-    par = parent[child]
-    up_w = g.w[g.edge_index(child, par.astype(np.int64))]
+    up_w = np.zeros(g.n)
+    up_w[child] = g.w[g.edge_index(child, parent[child])]
+    # depth (distance from the root) and hop count; subtree sizes summed level by level
+    depth = csgraph.dijkstra(tree, directed=True, indices=root)
+    hops = csgraph.dijkstra(tree, directed=True, indices=root, unweighted=True)
+    hop = np.where(np.isfinite(hops), hops, -1).astype(np.int64)
+    levels = np.argsort(hop[child], kind="stable")
+    by_level = child[levels]
+    bounds = np.flatnonzero(np.diff(np.r_[-1, hop[by_level], -2]))
+    level_nodes = [by_level[a:b] for a, b in pairwise(bounds.tolist())]
+    size = np.zeros(g.n, dtype=np.int64)
+    size[order] = 1
+    for nodes in reversed(level_nodes):
+        np.add.at(size, parent[nodes], size[nodes])
     deg = np.diff(tree.indptr)
-    is_key = (is_term | (deg >= 3)).tolist()
+    is_key = is_term | (deg >= 3)
     is_key[root] = True
-    size = [0] * g.n
-    depth = [0.0] * g.n
-    top = [root] * g.n  # nearest key node above (or the node itself when it is a key node)
-    parent_l = parent.tolist()
-    for c, p, w in zip(child.tolist(), par.tolist(), up_w.tolist(), strict=True):
-        depth[c] = depth[p] + w
-        top[c] = c if is_key[c] else top[p]
-    size_arr = np.zeros(g.n, dtype=np.int64)
-    size_arr[order] = 1
-    size = size_arr.tolist()
-    for c, p in zip(child[::-1].tolist(), par[::-1].tolist(), strict=True):
-        size[p] += size[c]
-    paths = []
-    for c in child.tolist():
-        if is_key[c]:
-            upper = top[parent_l[c]]
-            paths.append((depth[c] - depth[upper], c, upper))
-    paths.sort(key=lambda p: -p[0])
-    return paths, parent, pos, np.asarray(size)
+    # nearest key node above each key node, by pointer jumping over non-key ancestors
+    keys = child[is_key[child]]
+    upper = parent[keys]
+    while True:
+        open_ = ~is_key[upper]
+        if not open_.any():
+            break
+        upper[open_] = parent[upper[open_]]
+    length = depth[keys] - depth[upper]
+    srt = np.argsort(-length, kind="stable")
+    paths = list(zip(length[srt].tolist(), keys[srt].tolist(), upper[srt].tolist(),
+                     strict=True))
+    return paths, parent, pos, size
 
 
 def _bounded_search(
@@ -283,6 +291,13 @@ def _key_path_exchange(
         in_tree = pos >= 0
         exits = np.flatnonzero(in_tree & (graph_deg > tree_deg))
         exit_pos = pos[exits]
+        # shortest edge off the tree at each node: a replacement path is at least that long
+        off = np.ones(len(g.a), bool)
+        off[edges] = False
+        min_off = np.full(g.n, np.inf)
+        np.minimum.at(min_off, g.a[off], g.w[off])
+        np.minimum.at(min_off, g.b[off], g.w[off])
+        exit_min = min_off[exits]
         pos_l = pos.tolist()
         parent_l = parent.tolist()
         n_tree = int(in_tree.sum())
@@ -301,8 +316,12 @@ def _key_path_exchange(
             free = set(interior)
             inside = (exit_pos >= lo) & (exit_pos < hi)
             from_inside = 2 * (hi - lo) <= n_tree
-            starts = exits[inside] if from_inside else exits[~inside]
-            starts = [x for x in starts.tolist() if x not in free]
+            side = inside if from_inside else ~inside
+            starts = exits[side & (exit_min < length)].tolist()
+            # the key path's own end on the source side: the new path may reuse part of it
+            starts = [x for x in starts if x not in free]
+            if interior:
+                starts.append(lower if from_inside else upper)
             if not starts:
                 continue
             found = _bounded_search(adj, starts, length - 1e-6 * max(length, 1.0),
