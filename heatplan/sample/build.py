@@ -20,7 +20,7 @@ import shapely
 
 from heatplan import PROJECT_CRS
 from heatplan.sample import attributes, neighbourhoods
-from heatplan.sample.buildings import MUNICIPAL_HOUSES, select
+from heatplan.sample.buildings import MUNICIPAL_HOUSES, RESIDENTIAL_KINDS, select
 from heatplan.sample.districts import assign_districts
 from heatplan.sample.labels import make_labels
 from heatplan.sample.layout import make_skeleton, nearest_town
@@ -119,7 +119,7 @@ def _candidates(cells, pieces, rng) -> pd.DataFrame:
                 farms["cell"] = c
                 big.append(farms)
             target = small
-        elif kind in neighbourhoods_kinds():
+        elif kind in RESIDENTIAL_KINDS:
             f = neighbourhoods.houses(kind, sub, rng)
             target = small
         else:
@@ -135,11 +135,6 @@ def _candidates(cells, pieces, rng) -> pd.DataFrame:
     out = pd.concat([frames[0], big_df, small_df], ignore_index=True)
     out["group"] = out["group"].fillna(-1).astype(int)
     return out
-
-
-def neighbourhoods_kinds() -> tuple[str, ...]:
-    """Residential kinds with detached or terraced houses."""
-    return ("terraced", "villa", "loose_villa", "sparse_villa")
 
 
 def _addresses(props: pd.DataFrame, pieces: gpd.GeoDataFrame) -> pd.Series:

@@ -62,8 +62,10 @@ MUNICIPAL_HOUSES = {"120": 14, "131": 8}
 """Ordinary houses the municipality owns (owner type 50), chosen among the placed houses."""
 
 
-def _frames(lines: Sequence[LineString], idx: np.ndarray, pos: np.ndarray):
-    """Point and unit tangent at ``pos`` metres along ``lines[idx]``."""
+def frames(
+    lines: Sequence[LineString], idx: np.ndarray, pos: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Point (n × 2, metres) and unit tangent (n × 2) at ``pos`` metres along ``lines[idx]``."""
     geoms = np.asarray(lines, dtype=object)[idx]
     lengths = shapely.length(geoms)
     p0 = shapely.get_coordinates(shapely.line_interpolate_point(geoms, pos))
@@ -114,7 +116,7 @@ def frontage(
     side = np.concatenate(rows_side) if rows_side else np.zeros(0, int)
     if len(idx) == 0:
         return pd.DataFrame(columns=["line", "side", "pos", "x", "y", "tx", "ty"])
-    p, t = _frames(lines, idx, pos)
+    p, t = frames(lines, idx, pos)
     return pd.DataFrame(
         {"line": idx, "side": side, "pos": pos, "x": p[:, 0], "y": p[:, 1],
          "tx": t[:, 0], "ty": t[:, 1]}

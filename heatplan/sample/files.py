@@ -55,16 +55,33 @@ def _fixed_gdal_date() -> Iterator[None]:
 
 
 def write_layers(layers: dict[str, gpd.GeoDataFrame], path: Path, *, generator: str,
-                 overwrite: bool) -> Path:
-    """Write ``layers`` into one GeoPackage at ``path``, each marked synthetic."""
+                 overwrite: bool, notes: dict[str, str] | None = None) -> Path:
+    """Write ``layers`` into one GeoPackage at ``path``, each marked synthetic.
+
+    ``notes`` adds a ``content`` metadata item to the named layers.
+    """
+    notes = notes or {}
     with _fixed_gdal_date(), atomic_path(path, overwrite=overwrite) as tmp:
         for name, frame in layers.items():
+            meta = {SYNTHETIC_KEY: "true", "note": NOTE_EN, "generator": generator}
+            if name in notes:
+                meta["content"] = notes[name]
             pyogrio.write_dataframe(
                 frame, tmp, layer=name, driver="GPKG",
                 layer_options={"DESCRIPTION": f"{LAYER_DESCRIPTIONS.get(name, name)} — {NOTE_DA}"},
-                layer_metadata={SYNTHETIC_KEY: "true", "note": NOTE_EN, "generator": generator},
+                layer_metadata=meta,
             )
     return path
+
+
+def connection_note(properties: pd.DataFrame) -> str:
+    """Describe where ``connection_status`` is filled (the yearly-revision example)."""
+    filled = properties.dropna(subset=["connection_status"])
+    counts = filled["connection_status"].value_counts().sort_index()
+    where = ", ".join(sorted(filled["district_id"].unique()))
+    parts = ", ".join(f"{n} {status}" for status, n in counts.items())
+    return (f"connection_status is empty except {parts} in district {where} (planned phase 1), "
+            "an example for the yearly revision.")
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, overwrite: bool) -> Path:
@@ -91,7 +108,8 @@ def write_sample(data, out_dir: Path | str, *, generator: str, overwrite: bool =
         "dh_network": data.dh_network, "heat_sources": data.heat_sources,
         "municipality": data.municipality,
     }
-    write_layers(layers, paths["gpkg"], generator=generator, overwrite=overwrite)
+    write_layers(layers, paths["gpkg"], generator=generator, overwrite=overwrite,
+                 notes={"properties": connection_note(data.properties)})
     write_csv(data.labels, paths["labels"], overwrite=overwrite)
     write_csv(data.proposals, paths["proposals"], overwrite=overwrite)
     readme = (

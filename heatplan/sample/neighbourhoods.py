@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString
 
-from heatplan.sample.buildings import MUNICIPAL_BUILDINGS, _frames, footprints_at, frontage
+from heatplan.sample.buildings import MUNICIPAL_BUILDINGS, footprints_at, frames, frontage
 
 
 def _normal_int(rng, mean, sd, lo, hi, n):
@@ -205,7 +205,7 @@ def institutions(
         li[b * tries : (b + 1) * tries] = cell_lines[rng.integers(0, len(cell_lines), tries)]
     lengths = np.asarray([lines[i].length for i in li])
     pos = rng.uniform(0.15, 0.85, n * tries) * lengths
-    p, t = _frames(lines, li, pos)
+    p, t = frames(lines, li, pos)
     slots = pd.DataFrame({"line": li, "side": rng.choice([-1, 1], n * tries), "pos": pos,
                           "x": p[:, 0], "y": p[:, 1], "tx": t[:, 0], "ty": t[:, 1]})
     geoms = footprints_at(slots, rng.uniform(12.0, 22.0, n * tries), width[group], depth[group])

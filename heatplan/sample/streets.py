@@ -20,6 +20,8 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
+from heatplan.sample.layout import bend, spread_points
+
 logger = logging.getLogger(__name__)
 
 
@@ -236,8 +238,6 @@ def local_streets(
         return _green_paths(cell, main_roads, rng, road_class="track", n=2)
     if kind not in PATTERNS:
         return []
-    from heatplan.sample.layout import bend, spread_points
-
     n_sub = int(np.clip(round(cell.area / SUBCELL_AREA_M2), 1, 6))
     if kind in ("hamlet", "industrial", "centre", "sparse_villa") or n_sub < 2:
         return _block_streets(cell, kind, main_roads, rng)
