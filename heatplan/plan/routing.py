@@ -381,8 +381,15 @@ def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
     has_poly = ~pd.isna(poly)
     inside_m = np.zeros(len(trenches))
     if has_poly.any():
-        inside_m[has_poly] = shapely.length(
-            shapely.intersection(trenches.geometry.to_numpy()[has_poly], poly[has_poly]))
+        geoms = trenches.geometry.to_numpy()
+        for d in np.unique(owner.to_numpy()[has_poly]):
+            rows = np.flatnonzero(owner.to_numpy() == d)
+            polygon = routed.geometry[d]
+            shapely.prepare(polygon)
+            covered = shapely.covered_by(geoms[rows], polygon)
+            inside_m[rows[covered]] = trenches["length_m"].to_numpy()[rows[covered]]
+            cut = rows[~covered]
+            inside_m[cut] = shapely.length(shapely.intersection(geoms[cut], polygon))
     outside = (trenches["length_m"] - inside_m).clip(lower=0).groupby(owner).sum()
     rows = []
     for d in routed.index:
