@@ -1,6 +1,7 @@
 """Benchmark the street graph and trench routing; prints every figure.
 
-Usage: ``.venv/bin/python benchmarks/bench_routing.py [--exact-instances 4] [--seed 1]``
+Usage: ``.venv/bin/python benchmarks/bench_routing.py [--data sample|ballerup]
+[--exact-instances 4] [--seed 1] [--time-limit 120]``
 
 1. Graph building on the bundled sample (gis_data/sample.gpkg), timed separately.
 2. Routing every property to convert (``route_trenches``), timed; trench metres and cost.
@@ -98,11 +99,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=120.0,
                         help="MILP time limit per instance, s")
+    parser.add_argument("--data", choices=["sample", "ballerup"], default="sample",
+                        help="the bundled sample, or the real Ballerup streets with synthetic "
+                             "properties")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     scenario = load_scenario()
 
-    if SAMPLE.exists():
+    if args.data == "sample" and SAMPLE.exists():
         streets, mains, sources, props, districts, note = _load_sample(scenario)
         print(f"data: {SAMPLE.relative_to(ROOT)}; {note}")
     else:

@@ -171,6 +171,7 @@ def test_district_feed_tree(routed):
     trunk = t[t["upstream_segment"] == ""].iloc[0]
     assert trunk["district_id"] == "A"
     assert bool(trunk["is_feeder"])
+    assert trunk["street_name"] == "Hovedgaden"
     summary = routed.district_summary
     assert summary.loc["A", "n_to_convert"] == 6
     assert summary.loc["A", "n_connected"] == 5

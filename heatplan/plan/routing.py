@@ -51,7 +51,9 @@ class Routing:
     ``length_m``, ``dn``, ``peak_kw`` (downstream peak × simultaneity), ``n_consumers`` and
     ``downstream_peak_kw`` (sum without simultaneity), ``district_id``, ``upstream_segment``
     (empty at a feed point), ``fed_from`` (feed label at a feed point, else empty),
-    ``is_feeder`` (also serves other districts), ``cost_dkk``, ``kind``.
+    ``is_feeder`` (also serves other districts), ``is_in_district`` (midpoint inside its
+    district), ``cost_dkk``, ``kind`` (``street`` or ``source_link``), ``street_name`` and
+    ``road_class`` (from the street layer, when it has them).
     ``service_pipes`` (index ``property_id``): LineString, ``length_m``, ``cost_dkk``,
     ``district_id``, ``segment_id`` (the segment it is tapped from; empty when tapped on an
     existing main or at a feed point).
@@ -257,7 +259,8 @@ def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
         empty = gpd.GeoDataFrame(
             {"edge": np.empty(0, int), "node": np.empty(0, int), "parent_pos": np.empty(0, int),
              "length_m": np.empty(0), "kind": np.empty(0, dtype=object),
-             "fed_from": np.empty(0, dtype=object)},
+             "fed_from": np.empty(0, dtype=object), "street_name": np.empty(0, dtype=object),
+             "street_road_class": np.empty(0, dtype=object)},
             geometry=np.empty(0, dtype=object), crs=g.crs,
         )
         return empty, np.full(n, -1)
@@ -285,6 +288,13 @@ def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
          "fed_from": np.where(parent == root, from_feed, "")},
         geometry=geom, crs=g.crs,
     )
+    row = g.street_row[edge]
+    for col in ("name", "road_class"):
+        values = np.full(len(edge), None, dtype=object)
+        if col in g.street_attributes.columns:
+            known = row >= 0
+            values[known] = g.street_attributes[col].to_numpy()[row[known]]
+        seg[f"street_{col}"] = values
     return seg, seg_of_node
 
 
@@ -345,6 +355,8 @@ def _loads_and_owners(
             "is_in_district": served_inside,
             "cost_dkk": seg["length_m"].to_numpy() * cost_m,
             "kind": seg["kind"].to_numpy(),
+            "street_name": seg["street_name"].to_numpy(),
+            "road_class": seg["street_road_class"].to_numpy(),
         },
         geometry=seg.geometry.values, crs=seg.crs,
         index=pd.Index(seg_id, name="segment_id"),
