@@ -138,3 +138,10 @@ def test_district_built_before_the_plan_period_is_labelled():
     texts = _texts(draw_sheet(plan))
     assert "Skovlunde Nord\nudbygget 2026" in texts
     assert "Fjernvarme udbygget før planperioden" in texts
+
+
+def test_district_finished_before_the_plan_keeps_no_phase_on_the_map():
+    plan = make_plan()
+    plan.districts.loc["D1", "start_year"] = pd.NA  # phase 1 decided, works already done
+    assert [p.district_ids for p in plan_phases(plan)] == [("D2",), ("D3",)]
+    assert "Skovlunde Nord\nudbygget 2026" in _texts(draw_sheet(plan))

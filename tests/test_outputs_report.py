@@ -13,6 +13,7 @@ from plan_fixture import make_plan
 from heatplan.outputs.geopackage import write_geopackage
 from heatplan.outputs.report import (
     render_html,
+    report_tables,
     sheet_name,
     summary_figures,
     write_report_html,
@@ -173,3 +174,13 @@ def test_districts_built_before_the_plan_period_are_not_in_the_totals():
     assert fig["trench_km"] == pytest.approx((1000 + 550 + 1000 + 750) / 1000)  # S4–S7
     assert fig["cost_dkk"] == pytest.approx(plan.districts.loc[["D2", "D3"], "cost_dkk"].sum())
     assert fig["service_km"] == pytest.approx(6 * 30 / 1000)  # P04–P09
+
+
+def test_district_finished_before_the_plan_is_not_in_the_phase_totals():
+    plan = make_plan()
+    plan.districts.loc["D1", "start_year"] = pd.NA  # phase 1 decided, works already done
+    fig = summary_figures(plan)
+    assert fig["trench_km"] == pytest.approx((1000 + 550 + 1000 + 750) / 1000)  # S4–S7
+    phases = next(t for t in report_tables(plan) if t.key == "phases").data
+    assert phases["phase"].tolist() == [1, 2]
+    assert phases["n_districts"].tolist() == [1, 1]  # phase 1 is D2 only now

@@ -92,12 +92,16 @@ def _int_series(table: pd.DataFrame, column: str) -> pd.Series:
 
 
 def plan_phases(plan: Plan) -> list[PhaseInfo]:
-    """Return the plan's phases in order, from the districts' phase, start and end years."""
+    """Return the plan's phases in order, from the districts' phase, start and end years.
+
+    Districts built before the plan period (see :func:`_district_kind`) belong to no phase.
+    """
     districts = plan.districts
     phase = _int_series(districts, "phase")
     start = _int_series(districts, "start_year")
     end = _int_series(districts, "end_year")
     out = []
+    phase = phase.mask((_district_kind(districts) == "done").to_numpy())  # built before
     for number in sorted(int(p) for p in phase.dropna().unique()):
         ids = phase.index[(phase == number).fillna(False).to_numpy()]
         s, e = start.loc[ids].dropna(), end.loc[ids].dropna()
@@ -122,8 +126,11 @@ def _district_kind(districts: gpd.GeoDataFrame) -> pd.Series:
     indiv = ((rec == "individual_heat_pump") | (status == "individual")).fillna(False)
     kind[indiv.to_numpy()] = "individual"
     kind[phase.notna().to_numpy() & ~indiv.to_numpy()] = "phase"
-    # district heating without a phase: built or committed before the plan period
-    done = (rec == "district_heating").fillna(False).to_numpy() & phase.isna().to_numpy()
+    # district heating without a phase, or finished without starting in the plan period:
+    # built before the plan period
+    start, end = _int_series(districts, "start_year"), _int_series(districts, "end_year")
+    before = phase.isna().to_numpy() | (start.isna() & end.notna()).to_numpy()
+    done = (rec == "district_heating").fillna(False).to_numpy() & before
     kind[done] = "done"
     return kind
 
@@ -359,6 +366,12 @@ def _prepare(plan: Plan) -> _Layers:
     elif "is_to_convert" in props:
         props = props[props["is_to_convert"].astype(bool)]
     pphase = _int_series(props, "phase")
+    done = districts.index[(kind == "done").to_numpy()]
+    if len(done):  # built before the plan period: existing network, not a phase's works
+        if "district_id" in trenches:
+            tphase = tphase.mask(trenches["district_id"].isin(done).to_numpy())
+        if "district_id" in props:
+            pphase = pphase.mask(props["district_id"].isin(done).to_numpy())
     return _Layers(districts, kind, phase, trenches, tphase, props, pphase)
 
 

@@ -86,32 +86,42 @@ def _has_phases(table: pd.DataFrame) -> bool:
     return "phase" in table and pd.to_numeric(table["phase"], errors="coerce").notna().any()
 
 
-def built_trenches(trenches: pd.DataFrame) -> pd.DataFrame:
-    """The trenches the plan digs in its period.
-
-    Rows with ``is_built`` true and, when trenches carry phases, a phase (mains of districts
-    built before the plan period have none). Without these columns, every row.
-    """
-    keep = np.ones(len(trenches), dtype=bool)
-    if "is_built" in trenches:
-        keep &= trenches["is_built"].astype("boolean").fillna(False).to_numpy()
-    if _has_phases(trenches):
-        keep &= pd.to_numeric(trenches["phase"], errors="coerce").notna().to_numpy()
-    return trenches[keep]
-
-
 def dh_districts(districts: pd.DataFrame) -> np.ndarray:
     """Mask of the districts the plan builds district heating in, within its period.
 
-    Recommendation ``district_heating`` and, when districts carry phases, a phase. Without
-    these columns, every row.
+    Recommendation ``district_heating``; when districts carry phases, a phase; and not
+    finished before the plan period (an end year without a start year). Without these
+    columns, every row.
     """
     keep = np.ones(len(districts), dtype=bool)
     if "recommendation" in districts:
         keep &= districts["recommendation"].astype("string").eq(_DH).fillna(False).to_numpy()
     if _has_phases(districts):
         keep &= pd.to_numeric(districts["phase"], errors="coerce").notna().to_numpy()
+    if "start_year" in districts and "end_year" in districts:
+        start = pd.to_numeric(districts["start_year"], errors="coerce")
+        end = pd.to_numeric(districts["end_year"], errors="coerce")
+        keep &= ~(start.isna() & end.notna()).to_numpy()
     return keep
+
+
+def built_trenches(plan: Plan) -> pd.DataFrame:
+    """The trenches the plan digs in its period.
+
+    Rows with ``is_built`` true, in a district of :func:`dh_districts` (when trenches carry a
+    ``district_id``) and with a phase (when trenches carry phases). Without these columns,
+    every row.
+    """
+    trenches = plan.trenches
+    keep = np.ones(len(trenches), dtype=bool)
+    if "is_built" in trenches:
+        keep &= trenches["is_built"].astype("boolean").fillna(False).to_numpy()
+    if "district_id" in trenches:
+        in_plan = plan.districts.index[dh_districts(plan.districts)]
+        keep &= trenches["district_id"].isin(in_plan).to_numpy()
+    if _has_phases(trenches):
+        keep &= pd.to_numeric(trenches["phase"], errors="coerce").notna().to_numpy()
+    return trenches[keep]
 
 
 def _dh_service_pipes(plan: Plan) -> pd.DataFrame:
@@ -149,7 +159,7 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
         "n_districts": len(districts),
         "n_districts_dh": int((drec == _DH).sum()) if len(drec) else None,
         "n_phases": int(phases.nunique()),
-        "trench_km": (_sum(built_trenches(plan.trenches), "length_m") or 0.0) / 1000,
+        "trench_km": (_sum(built_trenches(plan), "length_m") or 0.0) / 1000,
         "service_km": (_sum(_dh_service_pipes(plan), "length_m") or 0.0) / 1000,
         "cost_dkk": _sum(districts[dh_districts(districts)], "cost_dkk"),
         "heat_dh_gwh_a": float(heat.sum()) / 1000 if len(heat) else None,
@@ -275,7 +285,7 @@ def _phases_table(plan: Plan) -> pd.DataFrame:
     if "phase" not in districts:
         return pd.DataFrame()
     phase = _num(districts, "phase")
-    sel = districts[phase.notna().to_numpy()]
+    sel = districts[phase.notna().to_numpy() & dh_districts(districts)]
     groups = pd.DataFrame(sel.drop(columns=sel.geometry.name)).groupby(
         _num(sel, "phase").astype(int)
     )
