@@ -5,7 +5,8 @@ Layout (as the bundled sample): ``gis_data/sample.gpkg`` with the layers ``prope
 synthetic municipal boundary) and ``energy_labels/labels.csv``, ``energy_labels/proposals.csv``
 (UTF-8, comma-separated). Every GeoPackage layer carries ``synthetic=true`` in its GDAL layer
 metadata and says so in its description; :func:`is_synthetic` reads it back. Files are written
-atomically with a fixed GeoPackage timestamp, so the same data give byte-identical files.
+atomically with a fixed GeoPackage timestamp, so the same data give byte-identical files with
+the same GDAL version (recorded as ``gdal_version`` in the layer metadata).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], path: Path, *, generator: 
     notes = notes or {}
     with _fixed_gdal_date(), atomic_path(path, overwrite=overwrite) as tmp:
         for name, frame in layers.items():
-            meta = {SYNTHETIC_KEY: "true", "note": NOTE_EN, "generator": generator}
+            meta = {SYNTHETIC_KEY: "true", "note": NOTE_EN, "generator": generator,
+                    "gdal_version": pyogrio.__gdal_version_string__}
             if name in notes:
                 meta["content"] = notes[name]
             pyogrio.write_dataframe(
