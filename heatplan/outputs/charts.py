@@ -102,7 +102,7 @@ def timeline_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
         )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.24, right=0.97, bottom=0.9 / height, top=1 - 0.45 / height)
     return fig
 
 
@@ -151,7 +151,7 @@ def connections_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     )
     ax.spines["top"].set_visible(False)
     ax2.spines["top"].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.09, right=0.90, bottom=0.16, top=0.95)
     return fig
 
 
@@ -274,7 +274,7 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     ax.legend(fontsize=8, frameon=False, loc="center right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.10, right=0.97, bottom=0.14, top=0.96)
     return fig
 
 
