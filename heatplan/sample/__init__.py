@@ -3,6 +3,25 @@
 :func:`make_sample` generates it (``scale`` copies side by side for benchmarks) and writes the
 repository's folder layout; :func:`is_synthetic` tells loaders whether a GeoPackage is such
 generated data, so every map can say so.
+
+What the default seed gives (EPSG:25832, inside Ballerup's real extent): a 34 km² municipality
+with about 290 km of connected streets (arterials, collectors, local streets with loops and
+cul-de-sacs, paths, field roads); 8 existing district-heating districts (town centre,
+apartment estates largely social housing, industrial estates) with existing mains along the
+streets and two feed points; 15 candidate districts from dense terraced housing to a sparse
+villa area, holding exactly 7,300 properties with individual gas or oil heating, two of them
+with a politically fixed phase; 3 individual-heating districts with about 300 gas or oil
+properties; 157 municipal buildings, all with energy labels (60 % D or worse), and labels for
+about a third of the private houses, with EMO-style improvement proposals. In the phase-1
+district 6 properties are ``connected`` and 12 ``signed_up`` (``connection_status``).
+
+Modules: :mod:`~heatplan.sample.layout` (boundary, main roads, cells),
+:mod:`~heatplan.sample.districts`, :mod:`~heatplan.sample.streets`,
+:mod:`~heatplan.sample.buildings` and :mod:`~heatplan.sample.neighbourhoods` (footprints),
+:mod:`~heatplan.sample.attributes` (heating, owners), :mod:`~heatplan.sample.labels`,
+:mod:`~heatplan.sample.network` (existing mains), :mod:`~heatplan.sample.build` (the whole
+run and ``--scale``), :mod:`~heatplan.sample.files` (writing, :func:`is_synthetic`) and
+:mod:`~heatplan.sample.overview` (the README picture).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from heatplan.sample import attributes, neighbourhoods
 from heatplan.sample.buildings import MUNICIPAL_HOUSES, RESIDENTIAL_KINDS, select
 from heatplan.sample.districts import assign_districts
 from heatplan.sample.labels import make_labels
-from heatplan.sample.layout import make_skeleton, nearest_town
+from heatplan.sample.layout import Skeleton, make_skeleton, nearest_town
 from heatplan.sample.names import main_road_names, street_names
 from heatplan.sample.network import existing_network
 from heatplan.sample.streets import local_streets, node_network
@@ -58,7 +58,9 @@ class SampleData:
     """The synthetic municipal boundary (``name``); not part of the input contract."""
 
 
-def _streets(skeleton, cells, rng):
+def _streets(
+    skeleton: Skeleton, cells: gpd.GeoDataFrame, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     """All street pieces (main and local) with class, name and cell, before noding."""
     main = shapely.union_all(skeleton.roads.geometry.to_numpy())
     geoms, classes, cell_of = [], [], []
@@ -86,7 +88,9 @@ def _streets(skeleton, cells, rng):
     return pieces
 
 
-def _candidates(cells, pieces, rng) -> pd.DataFrame:
+def _candidates(
+    cells: gpd.GeoDataFrame, pieces: gpd.GeoDataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """Candidate buildings of every cell, in priority order (institutions first)."""
     lines = list(pieces.geometry)
     local_of_cell: dict[int, list[int]] = {}

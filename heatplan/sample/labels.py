@@ -22,9 +22,6 @@ import pandas as pd
 from heatplan.model.heating import classify_heating
 from heatplan.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
 
-REFERENCE_DATE = dt.date(2026, 1, 1)
-"""Labels with ``valid_from`` more than 10 years before this date have expired."""
-
 # 2018 scale upper limits: (constant kWh/m², kWh per area) for residential and other buildings
 _LIMITS_RESIDENTIAL = {
     "A2020": (27.0, 0.0), "A2015": (30.0, 1000.0), "A2010": (52.5, 1650.0),

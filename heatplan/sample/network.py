@@ -11,7 +11,6 @@ from __future__ import annotations
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pandas as pd
 import shapely
 from shapely.geometry import Point
 
@@ -97,7 +96,3 @@ def existing_network(
     )
     return mains.reset_index(drop=True), sources
 
-
-def total_peak_kw(buildings: pd.DataFrame) -> float:
-    """Design peak load of ``buildings`` (kW) at :data:`PEAK_W_PER_M2`."""
-    return float(buildings["heated_area_m2"].sum() * PEAK_W_PER_M2 / 1000.0)
