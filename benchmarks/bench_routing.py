@@ -84,11 +84,12 @@ def _load_ballerup(rng: np.random.Generator):
 
 
 def _nx_graph(inst) -> nx.Graph:
+    """The instance as a networkx graph: the connected piece holding the root."""
     g = nx.Graph()
     for a, b, w in zip(inst.u.tolist(), inst.v.tolist(), inst.weight.tolist(), strict=True):
         if a != b and (not g.has_edge(a, b) or g[a][b]["weight"] > w):
             g.add_edge(a, b, weight=w)
-    return g
+    return g.subgraph(nx.node_connected_component(g, inst.root)).copy()
 
 
 def main() -> None:
@@ -148,7 +149,8 @@ def main() -> None:
     t = time.perf_counter()
     improved = steiner_tree_approx(inst.n_nodes, inst.u, inst.v, inst.weight, inst.terminals,
                                    improve=int(scenario.value("network.improve_passes")),
-                                   root=inst.root)
+                                   root=inst.root,
+                                   max_key_paths=int(scenario.value("network.max_key_paths")))
     t_improved = time.perf_counter() - t
     nxg = _nx_graph(inst)
     t = time.perf_counter()

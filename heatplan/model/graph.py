@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 
 import geopandas as gpd
 import networkx as nx
@@ -575,17 +574,34 @@ class Connections:
     rejected: gpd.GeoDataFrame
 
 
-def _split_line(coords: np.ndarray, positions: np.ndarray) -> list[np.ndarray]:
-    """Split a polyline (coordinate array) at increasing interior distances along it."""
-    seg = np.hypot(*np.diff(coords, axis=0).T)
-    cum = np.r_[0.0, np.cumsum(seg)]
-    j = np.clip(np.searchsorted(cum, positions, side="right"), 1, len(coords) - 1)
-    t = ((positions - cum[j - 1]) / np.where(seg[j - 1] > 0, seg[j - 1], 1.0))[:, None]
-    cut = coords[j - 1] + t * (coords[j] - coords[j - 1])
-    merged = np.insert(coords, j, cut, axis=0)
-    at = j + np.arange(len(j))  # positions of the cut points in the merged array
-    bounds = np.r_[0, at, len(merged) - 1]
-    return [merged[a:b + 1] for a, b in pairwise(bounds.tolist())]
+def _split_lines(lines: np.ndarray, cut_line: np.ndarray, cut_pos: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Split lines at interior distances along them (metres), all at once.
+
+    ``cut_line`` (sorted) and ``cut_pos`` (increasing within each line) give the cuts.
+    Returns the pieces, in order along each split line, and the line index of each piece.
+    """
+    split = np.unique(cut_line)
+    coords, which = shapely.get_coordinates(lines[split], return_index=True)
+    which = split[which]
+    step = np.r_[0.0, np.hypot(*np.diff(coords, axis=0).T)]
+    new_line = np.r_[True, which[1:] != which[:-1]]
+    step[new_line] = 0.0
+    cum = np.cumsum(step)
+    vertex_pos = cum - cum[np.flatnonzero(new_line)][np.cumsum(new_line) - 1]
+    cut_xy = shapely.get_coordinates(shapely.line_interpolate_point(lines[cut_line], cut_pos))
+    # each cut point ends one piece (kind 0) and starts the next (kind 2); vertices are kind 1
+    line = np.r_[which, cut_line, cut_line]
+    at = np.r_[vertex_pos, cut_pos, cut_pos]
+    kind = np.r_[np.ones(len(which)), np.zeros(len(cut_line)), np.full(len(cut_line), 2.0)]
+    xy = np.vstack([coords, cut_xy, cut_xy])
+    order = np.lexsort((kind, at, line))
+    line, kind, xy = line[order], kind[order], xy[order]
+    starts = kind == 2
+    starts[np.r_[True, line[1:] != line[:-1]]] = True
+    piece = np.cumsum(starts) - 1
+    pieces = shapely.linestrings(xy, indices=piece)
+    return pieces, line[starts]
 
 
 def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -678,54 +694,42 @@ def connect_properties(
     node_of[pos >= elen - grid] = graph.v[e[pos >= elen - grid]]
     interior = node_of < 0
 
-    new_x: list[float] = []
-    new_y: list[float] = []
-    new_feed: list[str] = []
-    keep = np.ones(graph.n_edges, bool)
-    add_u: list[int] = []
-    add_v: list[int] = []
-    add_geom: list[np.ndarray] = []
-    add_parent: list[int] = []
     n0 = graph.n_nodes
     ii = np.flatnonzero(interior)
     order = ii[np.lexsort((pos[ii], e[ii]))]
-    # group by edge
-    if len(order):
-        edges_sorted = e[order]
-        bounds = np.flatnonzero(np.r_[True, edges_sorted[1:] != edges_sorted[:-1], True])
-        for a, b in pairwise(bounds.tolist()):
-            members = order[a:b]
-            edge = int(e[members[0]])
-            p = pos[members]
-            # merge positions closer than the grid
-            group = np.r_[0, np.cumsum(np.diff(p) > grid)]
-            cut_pos = p[np.r_[True, np.diff(group) > 0]]
-            coords = shapely.get_coordinates(graph.geometry[edge])
-            pieces = _split_line(coords, cut_pos)
-            node_ids = np.arange(len(cut_pos)) + n0 + len(new_x)
-            for c in pieces[1:]:
-                new_x.append(c[0, 0])
-                new_y.append(c[0, 1])
-                new_feed.append(EXISTING_NETWORK if graph.kind[edge] == "existing" else "")
-            node_of[members] = node_ids[group]
-            chain = np.r_[graph.u[edge], node_ids, graph.v[edge]]
-            keep[edge] = False
-            add_u.extend(chain[:-1].tolist())
-            add_v.extend(chain[1:].tolist())
-            add_geom.extend(pieces)
-            add_parent.extend([edge] * len(pieces))
-    add_geom_arr = _make_lines(add_geom)
-    parent = np.asarray(add_parent, dtype=np.int64)
+    e_s, p_s = e[order], pos[order]
+    # one cut per edge and position; positions closer than the grid share a cut
+    new_cut = np.ones(len(order), bool)
+    new_cut[1:] = (e_s[1:] != e_s[:-1]) | (np.diff(p_s) > grid)
+    cut_id = np.cumsum(new_cut) - 1
+    node_of[order] = n0 + cut_id
+    cut_edge, cut_pos = e_s[new_cut], p_s[new_cut]
+    split_edges, n_cuts = np.unique(cut_edge, return_counts=True)
+    pieces, piece_edge = _split_lines(graph.geometry, cut_edge, cut_pos)
+    cut_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(graph.geometry[cut_edge], cut_pos))
+    # chains u -> cut 1 -> ... -> cut k -> v along each split edge
+    first_cut = np.r_[0, np.cumsum(n_cuts)[:-1]]
+    piece_no = np.arange(len(piece_edge)) - np.repeat(first_cut + np.arange(len(n_cuts)),
+                                                       n_cuts + 1)
+    edge_pos = np.repeat(np.arange(len(split_edges)), n_cuts + 1)
+    last = piece_no == n_cuts[edge_pos]
+    add_u = np.where(piece_no == 0, graph.u[piece_edge],
+                     n0 + first_cut[edge_pos] + piece_no - 1)
+    add_v = np.where(last, graph.v[piece_edge], n0 + first_cut[edge_pos] + piece_no)
+    keep = np.ones(graph.n_edges, bool)
+    keep[split_edges] = False
+    new_feed = np.where(graph.kind[cut_edge] == "existing", EXISTING_NETWORK, "").astype(object)
     split_graph = replace(
         graph,
-        x=np.r_[graph.x, new_x], y=np.r_[graph.y, new_y],
-        feed=np.r_[graph.feed, np.asarray(new_feed, dtype=object)],
-        u=np.r_[graph.u[keep], np.asarray(add_u, dtype=np.int64)],
-        v=np.r_[graph.v[keep], np.asarray(add_v, dtype=np.int64)],
-        length_m=np.r_[graph.length_m[keep], shapely.length(add_geom_arr)],
-        kind=np.r_[graph.kind[keep], graph.kind[parent]],
-        geometry=np.r_[graph.geometry[keep], add_geom_arr],
-        street_row=np.r_[graph.street_row[keep], graph.street_row[parent]],
+        x=np.r_[graph.x, cut_xy[:, 0]], y=np.r_[graph.y, cut_xy[:, 1]],
+        feed=np.r_[graph.feed, new_feed],
+        u=np.r_[graph.u[keep], add_u.astype(np.int64)],
+        v=np.r_[graph.v[keep], add_v.astype(np.int64)],
+        length_m=np.r_[graph.length_m[keep], shapely.length(pieces)],
+        kind=np.r_[graph.kind[keep], graph.kind[piece_edge]],
+        geometry=np.r_[graph.geometry[keep], pieces],
+        street_row=np.r_[graph.street_row[keep], graph.street_row[piece_edge]],
     )
     node_xy = np.c_[split_graph.x[node_of], split_graph.y[node_of]]
     service_geom = shapely.linestrings(
@@ -738,6 +742,6 @@ def connect_properties(
     )
     logger.info(
         "Connected %d of %d properties (%d edges split, %d nodes added); %d rejected",
-        len(ok), len(pts), int((~keep).sum()), len(new_x), len(failed),
+        len(ok), len(pts), len(split_edges), len(cut_edge), len(failed),
     )
     return Connections(split_graph, service, rejected)

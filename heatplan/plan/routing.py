@@ -132,7 +132,8 @@ def _solve(
         return steiner_tree_exact(n, u, v, w, terminals, root=root,
                                   time_limit_s=float(scenario.value("network.milp_time_limit_s")))
     improve = 0 if method == "mehlhorn" else int(scenario.value("network.improve_passes"))
-    return steiner_tree_approx(n, u, v, w, terminals, improve=improve, root=root)
+    return steiner_tree_approx(n, u, v, w, terminals, improve=improve, root=root,
+                               max_key_paths=int(scenario.value("network.max_key_paths")))
 
 
 def route_trenches(
