@@ -1,4 +1,4 @@
-"""heatplan: plan a municipality's district-heating rollout and rank its buildings for renovation."""
+"""heatplan: plan a district-heating rollout and rank municipal buildings for renovation."""
 
 from __future__ import annotations
 

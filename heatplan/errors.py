@@ -36,7 +36,14 @@ class TopologyError(HeatplanError, ValueError):
 
 
 class InfeasiblePlanError(HeatplanError):
-    """The schedule's constraints cannot all be met; the message says what would be needed."""
+    """The schedule's constraints cannot all be met; the message says what would be needed.
+
+    ``diagnosis`` holds the details (``heatplan.plan.phasing.Diagnosis``) when known.
+    """
+
+    def __init__(self, message: str, diagnosis: object | None = None) -> None:
+        super().__init__(message)
+        self.diagnosis = diagnosis
 
 
 class OutputExistsError(HeatplanError, FileExistsError):

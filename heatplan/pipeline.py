@@ -51,6 +51,30 @@ def _routing_input(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) ->
     return properties[properties["is_to_convert"] & in_routed]
 
 
+def co2_after_plan(properties: pd.DataFrame, factor_t_per_mwh: pd.Series) -> pd.Series:
+    """t CO2/a of each property with the heating the plan gives it, at the given factors.
+
+    District heating for ``district_heating`` and ``existing_dh``, a heat pump for
+    ``individual_heat_pump``, today's heating otherwise; ``factor_t_per_mwh`` is indexed by
+    heating type (one year's column of ``heat_emission_factors``).
+    """
+    after = properties["recommendation"].map(
+        {"district_heating": "district_heating", "existing_dh": "district_heating",
+         "individual_heat_pump": "heat_pump"}
+    ).fillna(properties["heating_type"])
+    factor = after.map(factor_t_per_mwh).fillna(0.0).astype(float)
+    return (properties["heat_demand_mwh_a"].astype(float) * factor).rename("co2_after_t_a")
+
+
+def _municipality_code(dataset: Dataset, scenario: Scenario) -> str:
+    """The data's own kommunekode when all properties share one, else the scenario's."""
+    if "kommunekode" in dataset.properties.columns:
+        codes = dataset.properties["kommunekode"].dropna().astype(str).str.zfill(4).unique()
+        if len(codes) == 1:
+            return str(codes[0])
+    return str(scenario.value("general.municipality_code"))
+
+
 def build_plan(
     dataset: Dataset,
     *,
@@ -134,8 +158,13 @@ def build_plan(
             dh_from_year=dh_from, lang=lang,
         )
 
+    planned = rollout.properties.copy()
+    factors_used = factors[bool(scenario.value("emissions.ccs_enabled"))]
+    planned["co2_after_t_a"] = co2_after_plan(
+        planned, factors_used[int(scenario.value("general.target_year"))]
+    )
     plan_properties = gpd.GeoDataFrame(
-        rollout.properties, geometry=dataset.properties.geometry.name, crs=dataset.properties.crs
+        planned, geometry=dataset.properties.geometry.name, crs=dataset.properties.crs
     )
     plan_districts = gpd.GeoDataFrame(
         rollout.districts, geometry=dataset.districts.geometry.name, crs=dataset.districts.crs
@@ -162,6 +191,7 @@ def build_plan(
         summary=summary,
         scenario=scenario,
         is_synthetic=dataset.is_synthetic,
+        municipality_code=_municipality_code(dataset, scenario),
     )
 
 
@@ -202,7 +232,9 @@ def write_plan(
     for path in paths:
         check_writable(path, overwrite=overwrite)
     written = write_outputs(plan, out_dir, lang=lang, overwrite=overwrite, progress=progress)
-    written += write_ranking(plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite)
+    written += write_ranking(
+        plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite
+    )
     written.append(
         write_resident_map(
             plan, out_dir / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline,

@@ -196,7 +196,9 @@ PROPERTIES = Layer(
         Column("address", "str", True, "public address text (vejnavn husnummer)"),
         Column("postcode", "str", True, "postnummer and town, e.g. '2750 Ballerup'"),
         Column("bbr_use_code", "str", True, "BBR byg021 building use", codes=BBR_USE_CODES),
-        Column("year_built", "int", True, "BBR byg026 construction year", unit="year", minimum=1500),
+        Column(
+            "year_built", "int", True, "BBR byg026 construction year", unit="year", minimum=1500
+        ),
         Column(
             "heated_area_m2", "float", True, "heated floor area (byg039 + byg040, or byg038)",
             unit="m²", minimum=0, exclusive_minimum=True,

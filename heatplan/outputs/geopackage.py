@@ -107,9 +107,10 @@ def _supplier(plan: Plan) -> str:
 
 
 def _municipality_code(plan: Plan) -> int | None:
-    if plan.scenario is not None and "general.municipality_code" in plan.scenario:
-        return int(str(plan.scenario.value("general.municipality_code")))
-    return None
+    code = plan.municipality_code
+    if code is None and plan.scenario is not None and "general.municipality_code" in plan.scenario:
+        code = str(plan.scenario.value("general.municipality_code"))
+    return int(code) if code else None
 
 
 def _date_int(value: object) -> int | None:

@@ -573,7 +573,7 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
         diag = diagnose(problem, opts)
         err = InfeasiblePlanError(diag.message() if diag.problems else
                                   f"The schedule MILP found no solution ({status}).")
-        err.diagnosis = diag  # type: ignore[attr-defined]
+        err.diagnosis = diag
         raise err
     if previous is not None and status == "optimal" and len(opts):
         best = float(values @ x)
@@ -673,7 +673,7 @@ def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | Non
             "The heuristic schedule could not place every district within the capacities, "
             "but an exact schedule exists: use method='milp'.")
         err = InfeasiblePlanError(text)
-        err.diagnosis = diag  # type: ignore[attr-defined]
+        err.diagnosis = diag
         raise err
     chosen_opts = [opts[r] for r in best[1].values()]
     logger.info("Heuristic schedule: %d items in %.3f s", len(chosen_opts), seconds)

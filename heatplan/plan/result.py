@@ -42,3 +42,5 @@ class Plan:
     """Scalar facts (counts, objective values, MILP gap, run time)."""
     scenario: Scenario | None = None
     is_synthetic: bool = False
+    municipality_code: str | None = None
+    """Kommunekode of the planned municipality (``"0151"``), for map notes and Plandata."""
