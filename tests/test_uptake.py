@@ -83,3 +83,16 @@ def test_property_years_offer_a_year_before_digging():
     out = property_years(props, schedule, scenario=s)
     assert out.loc["P0"].tolist() == [1, 2024, 2025, 2026, 2026]
     assert out.loc["P1"].tolist() == [2, 2027, 2028, 2028, 2028]
+
+
+def test_mains_laid_before_the_plan_period_give_offers_in_the_first_year():
+    # district A's mains were laid in 2023 (no start year: before the plan); B is planned.
+    s = load_scenario()
+    props = pd.DataFrame({"district_id": ["A", "B"], "heat_demand_mwh_a": 10.0},
+                         index=pd.Index(["P0", "P1"], name="property_id"))
+    schedule = pd.DataFrame({"phase": [None, 1], "start_year": [None, 2026],
+                             "end_year": [2023, 2027]}, index=["A", "B"], dtype="Int64")
+    out = property_years(props, schedule, scenario=s, min_year=2024)
+    assert out.at["P0", "offer_year"] == 2024  # not 2022: offered when the plan starts
+    assert out.at["P0", "connection_year"] >= 2024
+    assert out.at["P1", "offer_year"] == 2025  # one year before digging, as usual

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from heatplan.outputs.report import summary_figures
 from heatplan.plan.result import Plan
 
 
@@ -101,14 +102,12 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
         "considered for district heating",
         *_phase_lines(plan),
     ]
-    end = plan.summary.get("dh_works_end_year")
-    built = plan.trenches[plan.trenches.get("is_built", True).astype(bool)] if len(
-        plan.trenches) else plan.trenches
-    if len(built):
-        lines.append(
-            f"New trenches: {_n(built['length_m'].sum() / 1000, 1)} km, "
-            f"{_n(built['cost_dkk'].sum() / 1e6)} mio. DKK; district-heating works end {end}"
-        )
+    figures = summary_figures(plan)  # the same totals as the report
+    lines.append(
+        f"New trenches in the plan period: {_n(figures['trench_km'] or 0, 1)} km; cost "
+        f"{_n((figures['cost_dkk'] or 0) / 1e6)} mio. DKK; district-heating works "
+        f"{figures['first_year']}–{figures['last_year']}"
+    )
     lines.append(_schedule_line(plan.summary))
     individual = districts[districts["recommendation"].eq("individual_heat_pump")]
     if len(individual):

@@ -351,8 +351,11 @@ def recommend_districts(
                                          .astype(bool))
     has_props = out["n_to_convert"] > 0
     econ_dh = out["passes_density"] & out["is_cheaper_than_heat_pumps"] & has_props
-    out["economic_recommendation"] = np.where(econ_dh, DISTRICT_HEATING, INDIVIDUAL)
     status = out["status"].astype(str)
+    out["economic_recommendation"] = np.select(
+        [status.eq("existing_dh"), ~has_props, econ_dh],
+        [EXISTING, None, DISTRICT_HEATING], default=INDIVIDUAL,
+    )
     rec = out["economic_recommendation"].copy()
     rec[status.eq("existing_dh")] = EXISTING
     rec[status.eq("individual")] = INDIVIDUAL

@@ -253,7 +253,12 @@ def property_years(
     start = pd.to_numeric(district.map(schedule["start_year"]), errors="coerce")
     out = pd.DataFrame(index=properties.index)
     out["phase"] = pd.to_numeric(district.map(schedule["phase"]), errors="coerce").astype("Int64")
-    out["offer_year"] = (start - lead).astype("Int64")
+    offer = start - lead
+    if min_year is not None:
+        # mains laid before the plan period: the rest of the district is offered at once
+        end = pd.to_numeric(district.map(schedule["end_year"]), errors="coerce")
+        offer = offer.where(~(start.isna() & (end < min_year)), float(min_year))
+    out["offer_year"] = offer.astype("Int64")
     out["construction_start_year"] = start.astype("Int64")
     out["construction_end_year"] = pd.to_numeric(
         district.map(schedule["end_year"]), errors="coerce").astype("Int64")
