@@ -161,6 +161,7 @@ def test_downstream_loads_add_up(routed, scenario):
 
 def test_district_feed_tree(routed):
     feed = routed.district_feed
+    assert feed_chain_ends_at_a_feed_point(feed)
     assert feed.loc["A", "fed_from"] == "existing_network"
     assert feed.loc["B", "fed_from"] == "A"
     # A's connection from the existing main: 60 m of the main street outside its polygon
@@ -203,6 +204,31 @@ def test_no_feed_point_is_an_error(town, scenario):
         route_trenches(graph, props, districts, scenario=scenario)
 
 
+def test_nothing_to_route_gives_empty_tables(town, scenario):
+    streets, mains, districts, props = town
+    graph = build_street_graph(streets, dh_network=mains, scenario=scenario)
+    r = route_trenches(graph, props.assign(is_to_convert=False), districts, scenario=scenario)
+    assert len(r.trenches) == 0
+    assert len(r.service_pipes) == 0
+    assert len(r.rejected) == 0
+    assert r.district_feed["fed_from"].isna().all()
+    assert r.district_summary["trench_m"].sum() == 0.0
+    only_tap = route_trenches(graph, props.loc[["tap"]], districts, scenario=scenario)
+    assert len(only_tap.trenches) == 0
+    assert only_tap.district_feed.loc["A", "fed_from"] == "existing_network"
+
+
+def feed_chain_ends_at_a_feed_point(feed: pd.DataFrame) -> bool:
+    for district in feed.index[feed["fed_from"].notna()]:
+        seen = set()
+        while district in feed.index:
+            if district in seen:
+                return False
+            seen.add(district)
+            district = feed.loc[district, "fed_from"]
+    return True
+
+
 @pytest.mark.slow
 def test_sample_routing(scenario):
     if not SAMPLE.exists():
@@ -228,5 +254,7 @@ def test_sample_routing(scenario):
     assert shapely.covered_by(r.trenches.geometry.values, zone).mean() > 0.99
     assert set(r.district_feed.index) == set(
         districts.index[districts["status"].isin(["candidate_dh", "undecided"])])
+    assert feed_chain_ends_at_a_feed_point(r.district_feed)
+    assert r.district_feed["fed_from"].notna().all()
     # calibration: all-in cost per trench metre near Vestforbrænding's derived 14,000 DKK
     assert 12_000 < r.report["cost_dkk_per_trench_m"] < 16_000

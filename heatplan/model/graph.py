@@ -581,6 +581,8 @@ def _split_lines(lines: np.ndarray, cut_line: np.ndarray, cut_pos: np.ndarray
     ``cut_line`` (sorted) and ``cut_pos`` (increasing within each line) give the cuts.
     Returns the pieces, in order along each split line, and the line index of each piece.
     """
+    if len(cut_line) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
     split = np.unique(cut_line)
     coords, which = shapely.get_coordinates(lines[split], return_index=True)
     which = split[which]

@@ -368,27 +368,33 @@ def _loads_and_owners(
 
 def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
                    routed: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Where each routed district is fed from, weighted by the consumers behind each entry."""
+    """Where each routed district is fed from: the most upstream place its network is entered.
+
+    Entries are the district's segments whose upstream segment belongs to another district
+    or to a feed point, and its consumers tapped directly from another district's segment or
+    from a feed point. Taking the most upstream entry (smallest breadth-first position) makes
+    the feed relation a tree: a district's feeder is always entered further upstream.
+    """
     owner = trenches["district_id"]
+    position = np.arange(len(trenches))
     up_owner = owner.reindex(trenches["upstream_segment"]).to_numpy()
     up_label = np.where(trenches["upstream_segment"] == "", trenches["fed_from"], up_owner)
-    entries = []
-    # entries through the district's own segments
     is_entry = ((trenches["upstream_segment"] == "") | (up_owner != owner)).to_numpy()
-    ent = trenches.loc[is_entry]
-    ent_label = up_label[is_entry]
-    for (d, n), lab in zip(ent[["district_id", "n_consumers"]].itertuples(index=False),
-                           ent_label, strict=True):
-        entries.append((d, lab, n))
-    # consumers tapped directly from another district's segment or from a feed point
+    own = pd.DataFrame({"district_id": owner.to_numpy()[is_entry],
+                        "fed_from": up_label[is_entry], "position": position[is_entry]})
+    seg_pos = pd.Series(position, index=trenches.index)
     seg_owner = owner.reindex(service["segment_id"]).to_numpy()
-    direct = service.assign(seg_owner=seg_owner)
-    direct = direct[(direct["segment_id"] == "") | (direct["seg_owner"] != direct["district_id"])]
-    for d, seg_id, so, tap in direct[
-        ["district_id", "segment_id", "seg_owner", "tap_feed"]
-    ].itertuples(index=False):
-        entries.append((d, tap if seg_id == "" else so, 1))
-    ent_df = pd.DataFrame(entries, columns=["district_id", "fed_from", "weight"])
+    tapped = (service["segment_id"] == "").to_numpy() | (
+        seg_owner != service["district_id"].to_numpy())
+    taps = pd.DataFrame({
+        "district_id": service["district_id"].to_numpy()[tapped],
+        "fed_from": np.where(service["segment_id"] == "", service["tap_feed"],
+                             seg_owner)[tapped],
+        "position": seg_pos.reindex(service["segment_id"]).fillna(-1).to_numpy()[tapped],
+    })
+    ent_df = pd.concat([own, taps], ignore_index=True).sort_values("position", kind="stable")
+    first = ent_df.drop_duplicates("district_id").set_index("district_id")["fed_from"]
+    n_entries = ent_df.groupby("district_id").size()
     # trench metres a district owns outside its own polygon: its connection (feeder) trench
     poly = routed.geometry.reindex(owner.to_numpy()).to_numpy()
     has_poly = ~pd.isna(poly)
@@ -404,18 +410,11 @@ def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
             cut = rows[~covered]
             inside_m[cut] = shapely.length(shapely.intersection(geoms[cut], polygon))
     outside = (trenches["length_m"] - inside_m).clip(lower=0).groupby(owner).sum()
-    rows = []
-    for d in routed.index:
-        e = ent_df[ent_df["district_id"] == d]
-        if len(e):
-            w = e.groupby("fed_from")["weight"].sum().sort_values(ascending=False, kind="stable")
-            fed, n_entries = w.index[0], len(e)
-        else:
-            fed, n_entries = None, 0
-        rows.append((d, fed, float(outside.get(d, 0.0)), n_entries))
-    out = pd.DataFrame(rows, columns=["district_id", "fed_from", "feeder_trench_m", "n_entries"]
-                       ).set_index("district_id")
-    out["fed_from"] = out["fed_from"].astype(object).where(out["fed_from"].notna(), None)
+    out = pd.DataFrame(index=pd.Index(routed.index, name="district_id"))
+    fed = first.reindex(out.index).astype(object)
+    out["fed_from"] = fed.where(fed.notna(), None)
+    out["feeder_trench_m"] = outside.reindex(out.index).fillna(0.0).astype(float)
+    out["n_entries"] = n_entries.reindex(out.index).fillna(0).astype(int)
     return out
 
 
