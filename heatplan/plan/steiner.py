@@ -350,7 +350,7 @@ def steiner_tree_approx(
     *,
     improve: int = 3,
     root: int | None = None,
-    max_key_paths: int = 1000,
+    max_key_paths: int = 500,
 ) -> SteinerResult:
     """Approximate a minimum Steiner tree (Mehlhorn, then improved).
 
