@@ -185,7 +185,7 @@ def test_district_feed_tree(routed):
 
 def test_heat_source_feeds_when_no_main(town, scenario):
     streets, _, districts, props = town
-    sources = gpd.GeoDataFrame({"source_id": ["VF-1"], "name": ["plant"]},
+    sources = gpd.GeoDataFrame({"source_id": ["VF-1"], "name": ["plant"], "capacity_mw": [0.05]},
                                geometry=[Point(P(-100, -10))], crs=CRS)
     graph = build_street_graph(streets, heat_sources=sources, scenario=scenario)
     r = route_trenches(graph, props, districts, scenario=scenario, method="approx")
@@ -195,6 +195,14 @@ def test_heat_source_feeds_when_no_main(town, scenario):
     # 10 m link + the 100 m street without a main + the 600 m as before
     assert r.trenches["length_m"].sum() == pytest.approx(710.0)
     assert r.district_feed.loc["A", "fed_from"] == "VF-1"
+    # all 7 consumers (61 kW) hang on the 50 kW source: flagged
+    fp = r.feed_points.loc["VF-1"]
+    assert fp["n_consumers"] == 7
+    assert fp["downstream_peak_kw"] == pytest.approx(61.0)
+    assert fp["peak_kw"] == pytest.approx(61.0 * simultaneity_factor(7, scenario=scenario))
+    assert fp["capacity_kw"] == pytest.approx(50.0)
+    assert bool(fp["is_over_capacity"])
+    assert r.report["feed_points_over_capacity"] == ["VF-1"]
 
 
 def test_no_feed_point_is_an_error(town, scenario):

@@ -122,6 +122,9 @@ class StreetGraph:
     report: CleaningReport | None = None
     street_attributes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     """Attributes of the input street rows (``road_class``, ``name``), by position."""
+    sources: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    """Heat sources (index ``source_id``): ``node`` (-1 when not joined), ``link_m`` (distance
+    to the street node), ``capacity_mw`` (NaN when unknown)."""
 
     @property
     def n_nodes(self) -> int:
@@ -538,6 +541,12 @@ def _join_sources(
     k = int(ok.sum())
     n = graph.n_nodes
     new_nodes = np.arange(n, n + k)
+    node = np.full(len(ids), -1)
+    node[ok] = new_nodes
+    capacity = (pd.to_numeric(sources["capacity_mw"], errors="coerce").to_numpy(dtype=float)
+                if "capacity_mw" in sources.columns else np.full(len(ids), np.nan))
+    table = pd.DataFrame({"node": node, "link_m": dist, "capacity_mw": capacity},
+                         index=pd.Index(ids.to_numpy(), name="source_id"))
     links = shapely.linestrings(
         np.stack([sxy[ok], np.c_[graph.x[nearest[ok]], graph.y[nearest[ok]]]], axis=1)
     )
@@ -551,6 +560,7 @@ def _join_sources(
         kind=np.r_[graph.kind, np.full(k, "source_link", dtype=object)],
         geometry=np.r_[graph.geometry, links],
         street_row=np.r_[graph.street_row, np.full(k, -1)],
+        sources=table,
     )
     return g, k, rejected
 

@@ -70,6 +70,10 @@ class Routing:
     report: dict[str, Any] = field(default_factory=dict)
     graph: StreetGraph | None = field(default=None, repr=False)
     """The street graph split at the service connections."""
+    feed_points: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Index feed label (``existing_network`` or a ``source_id``): ``n_consumers``,
+    ``downstream_peak_kw``, ``peak_kw`` (with simultaneity), ``capacity_kw`` (NaN when
+    unknown) and ``is_over_capacity``."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,10 @@ def route_trenches(
         len(rejected), total_trench / 1000, report["service_pipe_m"] / 1000,
         report["cost_dkk_per_trench_m"], result.method, report["total_s"],
     )
-    return Routing(trenches, service_pipes, feed, summary, rejected, report, g)
+    feed_points = _feed_points(trenches, service, g, scenario=scenario)
+    report["feed_points_over_capacity"] = feed_points.index[
+        feed_points["is_over_capacity"]].tolist()
+    return Routing(trenches, service_pipes, feed, summary, rejected, report, g, feed_points)
 
 
 def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
@@ -415,6 +422,30 @@ def _district_feed(trenches: gpd.GeoDataFrame, service: pd.DataFrame,
     out["fed_from"] = fed.where(fed.notna(), None)
     out["feeder_trench_m"] = outside.reindex(out.index).fillna(0.0).astype(float)
     out["n_entries"] = n_entries.reindex(out.index).fillna(0).astype(int)
+    return out
+
+
+def _feed_points(trenches: gpd.GeoDataFrame, service: pd.DataFrame, g: StreetGraph, *,
+                 scenario: Scenario) -> pd.DataFrame:
+    """Load drawn from each feed point, against the heat sources' capacity."""
+    root = trenches[trenches["upstream_segment"] == ""]
+    at_feed = service[service["segment_id"] == ""]
+    parts = pd.concat([
+        pd.DataFrame({"feed": root["fed_from"].to_numpy(), "n": root["n_consumers"].to_numpy(),
+                      "kw": root["downstream_peak_kw"].to_numpy()}),
+        pd.DataFrame({"feed": at_feed["tap_feed"].to_numpy(), "n": 1,
+                      "kw": at_feed["peak_load_kw"].to_numpy()}),
+    ])
+    out = parts.groupby("feed").agg(n_consumers=("n", "sum"), downstream_peak_kw=("kw", "sum"))
+    out.index.name = "feed_point"
+    out["peak_kw"] = out["downstream_peak_kw"] * simultaneity_factor(
+        out["n_consumers"].to_numpy(), scenario=scenario)
+    cap = g.sources["capacity_mw"] * 1000.0 if len(g.sources) else pd.Series(dtype=float)
+    out["capacity_kw"] = cap.reindex(out.index).astype(float)
+    out["is_over_capacity"] = (out["peak_kw"] > out["capacity_kw"]).fillna(False).astype(bool)
+    for label, row in out[out["is_over_capacity"]].iterrows():
+        logger.warning("Feed point %s carries %.0f kW peak (with simultaneity) but has %.0f kW "
+                       "capacity", label, row["peak_kw"], row["capacity_kw"])
     return out
 
 
