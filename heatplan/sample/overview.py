@@ -27,6 +27,18 @@ ROAD_STYLE = {"arterial": (1.6, "#404040"), "collector": (0.9, "#606060"),
               "local": (0.4, "#808080"), "path": (0.3, "#5f9e5f"), "track": (0.4, "#b59b6b")}
 
 
+def _scale_bar(ax) -> None:
+    """A 1 km (or 100 m when zoomed in) scale bar in the lower right corner."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = 1000.0 if x1 - x0 > 3000.0 else 100.0
+    x = x1 - 0.04 * (x1 - x0) - length
+    y = y0 + 0.05 * (y1 - y0)
+    ax.plot([x, x + length], [y, y], color="black", linewidth=3, solid_capstyle="butt")
+    ax.annotate(f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m",
+                (x + length / 2, y + 0.015 * (y1 - y0)), ha="center", fontsize=7)
+
+
 def render_overview(
     gpkg: Path | str,
     png: Path | str,
@@ -79,6 +91,7 @@ def render_overview(
         ax.set_xlim(bbox[0], bbox[2])
         ax.set_ylim(bbox[1], bbox[3])
     ax.set_aspect("equal")
+    _scale_bar(ax)
     ax.ticklabel_format(style="plain", useOffset=False)
     ax.tick_params(labelsize=7)
     handles = [Patch(color=c, label=STATUS_LABELS[s]) for s, c in STATUS_COLOURS.items()
