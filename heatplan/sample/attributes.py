@@ -24,9 +24,6 @@ TO_CONVERT = 7300
 CONVERT_SHARE = {"terraced": 0.90, "villa": 0.87, "loose_villa": 0.82, "sparse_villa": 0.76}
 """Share of a candidate district's private properties heated by gas or oil, by kind (assumption)."""
 
-MAX_CONVERT_SHARE = 0.95
-"""Highest share of gas and oil in a candidate district when a layout has few plots."""
-
 # (byg056, byg057, weight): individual gas and oil (Ballerup is mostly natural gas)
 _CONVERT_MIX = (("2", "7", 0.80), ("8", "7", 0.03), ("6", "7", 0.02), ("2", "3", 0.13),
                 ("6", "3", 0.02))
@@ -134,17 +131,20 @@ def assign_heating(
     ids, first, counts = np.unique(districts, return_index=True, return_counts=True)
     share = np.asarray([CONVERT_SHARE.get(k, 0.85) for k in kinds[first]])
     expected = float((share * counts).sum())
-    if expected < target:  # a small layout (another seed): more gas and oil per district
-        share = np.minimum(share * target / expected, MAX_CONVERT_SHARE)
-        expected = float((share * counts).sum())
-    if expected < target:
+    if expected >= target:
+        # thin each district to the size that gives the target
+        keep_n = np.minimum(np.ceil(counts * target / expected).astype(int) + 1, counts)
+        convert_n = _largest_remainder(target, share * keep_n, keep_n)
+    elif len(private) >= target:
+        # a layout with few plots (another seed): keep every plot, more gas and oil per district
+        keep_n = counts
+        convert_n = _largest_remainder(target, share * counts, counts)
+        logger.warning("Few candidate plots for this seed: %.0f %% of the private properties in "
+                       "candidate districts heat with gas or oil", 100.0 * target / len(private))
+    else:
         msg = (f"The sample layout of this seed has too few candidate plots: {len(private)} "
-               f"private properties give at most {expected:.0f} to convert, {target} needed. "
-               "Choose another --seed.")
+               f"private properties, {target} to convert needed. Choose another --seed.")
         raise HeatplanError(msg)
-    # thin each district to the size that gives the target
-    keep_n = np.minimum(np.ceil(counts * target / expected).astype(int) + 1, counts)
-    convert_n = _largest_remainder(target, share * keep_n, keep_n)
     street_side = (props["line"].astype(str) + "/" + props["side"].astype(str)).to_numpy()
     for d, kn, cn in zip(ids, keep_n, convert_n, strict=True):
         members = private[districts == d]

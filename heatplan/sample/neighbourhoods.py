@@ -48,7 +48,7 @@ def houses(kind: str, lines: Sequence[LineString], rng: np.random.Generator) -> 
         "villa": ((24.0, 30.0), (140.0, 20.0, 105.0, 190.0), (1966, 7, 1950, 1985)),
         "loose_villa": ((31.0, 40.0), (152.0, 22.0, 110.0, 200.0), (1963, 8, 1948, 1985)),
         "sparse_villa": ((46.0, 62.0), (162.0, 25.0, 115.0, 220.0), (1960, 10, 1938, 1985)),
-        "hamlet": ((26.0, 44.0), (148.0, 30.0, 100.0, 230.0), (1958, 22, 1890, 2008)),
+        "hamlet": ((21.0, 32.0), (148.0, 30.0, 100.0, 230.0), (1958, 22, 1890, 2008)),
     }[kind]
     slots = frontage(lines, rng.uniform(*spacing_range, n_lines), rng)
     n = len(slots)

@@ -50,7 +50,7 @@ PATTERNS: dict[str, Pattern] = {
     "villa": Pattern(80.0, 16.0, 420.0, 0.45, 0.35, 0.35),
     "loose_villa": Pattern(96.0, 20.0, 480.0, 0.4, 0.35, 0.25),
     "sparse_villa": Pattern(125.0, 24.0, 520.0, 0.3, 0.0),
-    "hamlet": Pattern(300.0, 30.0, 700.0, 0.5, 0.0),
+    "hamlet": Pattern(160.0, 30.0, 700.0, 0.5, 0.0, 1.0),
 }
 
 
