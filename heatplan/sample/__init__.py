@@ -12,8 +12,9 @@ streets and two feed points; 15 candidate districts from dense terraced housing 
 villa area, holding exactly 7,300 properties with individual gas or oil heating, two of them
 with a politically fixed phase; 3 individual-heating districts (village roads and farms)
 with about 240 gas or oil properties; 157 municipal buildings, all with energy labels (60 % D
-or worse), and labels for about a third of the private houses, with EMO-style improvement proposals. In the phase-1
-district 6 properties are ``connected`` and 12 ``signed_up`` (``connection_status``).
+or worse), and labels for about a third of the private houses, with EMO-style improvement
+proposals. In the phase-1 district 6 properties are ``connected`` and 12 ``signed_up``
+(``connection_status``).
 
 Modules: :mod:`~heatplan.sample.layout` (boundary, main roads, cells),
 :mod:`~heatplan.sample.districts`, :mod:`~heatplan.sample.streets`,
