@@ -202,8 +202,12 @@ def route_trenches(
     service = conn.service.copy()
     service["district_id"] = selected.loc[service.index, "district_id"].astype(str).to_numpy()
     service["tap_feed"] = g.feed[conn.service["node"].to_numpy()]
-    service["peak_load_kw"] = selected.loc[service.index, "peak_load_kw"].astype(float).fillna(
-        0.0).to_numpy()
+    peak = selected.loc[service.index, "peak_load_kw"].astype(float)
+    if peak.isna().any():
+        logger.warning("%d connected properties have no peak_load_kw; their load counts as 0 kW "
+                       "in pipe sizing (first: %s)", int(peak.isna().sum()),
+                       list(peak.index[peak.isna()][:5]))
+    service["peak_load_kw"] = peak.fillna(0.0).to_numpy()
     trenches, service = _loads_and_owners(
         trenches, service, seg_of_node, service_node, districts, scenario=scenario
     )
@@ -227,6 +231,7 @@ def route_trenches(
         "n_properties_routed": len(selected),
         "n_connected": len(service_pipes),
         "n_rejected": len(rejected),
+        "rejected_by_reason": rejected["reason"].value_counts().to_dict(),
         "n_terminals": len(terminals) - 1,
         "n_segments": len(trenches),
         "trench_m": total_trench,
