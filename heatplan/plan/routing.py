@@ -11,12 +11,14 @@ peak load of the consumers downstream times the simultaneity factor and is sized
 
 Each segment belongs to one district: the district whose polygon holds it and whose consumers
 it serves; a segment outside the districts it serves belongs to the one of them with the
-largest downstream load. A district is fed from the owner of the segment above its main entry
-(another district, ``existing_network`` or a heat source id): the ``district_feed`` table.
+largest downstream load. A district is fed from the owner of the segment above its most
+upstream entry (another district, ``existing_network`` or a heat source id): the
+``district_feed`` table, which is therefore always a tree.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -311,6 +313,25 @@ def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
     return seg, seg_of_node
 
 
+def _segment_ids(geoms: np.ndarray) -> np.ndarray:
+    """Stable segment ids from the geometry: ``T`` and 12 hex digits of a hash of the rounded
+    end points (either direction) and length, so that a revised plan that digs the same piece
+    of street gives it the same id; repeats get a ``-2``, ``-3``, ... suffix."""
+    a = np.round(shapely.get_coordinates(shapely.get_point(geoms, 0)), 1)
+    b = np.round(shapely.get_coordinates(shapely.get_point(geoms, -1)), 1)
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
+    length = np.round(shapely.length(geoms), 1)
+    ids = pd.Series([
+        "T" + hashlib.sha1(f"{p[0]:.1f},{p[1]:.1f},{q[0]:.1f},{q[1]:.1f},{m:.1f}".encode(),
+                           usedforsecurity=False).hexdigest()[:12]
+        for p, q, m in zip(lo, hi, length, strict=True)
+    ])
+    rep = ids.groupby(ids).cumcount()
+    ids = ids.where(rep == 0, ids + "-" + (rep + 1).astype(str))
+    return ids.to_numpy(dtype=object)
+
+
 def _loads_and_owners(
     seg: gpd.GeoDataFrame, service: pd.DataFrame, seg_of_node: np.ndarray,
     service_node: np.ndarray, districts: gpd.GeoDataFrame, *, scenario: Scenario,
@@ -351,8 +372,7 @@ def _loads_and_owners(
     owner = np.where(served_inside, inside, largest)
     others = (count > 0).sum(axis=1) - (count[rows, owner] > 0)
 
-    width = max(6, len(str(k)))
-    seg_id = np.array([f"T{i + 1:0{width}d}" for i in range(k)], dtype=object)
+    seg_id = _segment_ids(seg.geometry.to_numpy())
     upstream = np.where(parent >= 0, seg_id[np.maximum(parent, 0)], "")
     trenches = gpd.GeoDataFrame(
         {
