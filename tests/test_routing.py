@@ -266,3 +266,15 @@ def test_sample_routing(scenario):
     assert r.district_feed["fed_from"].notna().all()
     # calibration: all-in cost per trench metre near Vestforbrænding's derived 14,000 DKK
     assert 12_000 < r.report["cost_dkk_per_trench_m"] < 16_000
+
+
+def test_routing_is_deterministic_with_stable_ids(routed, town, scenario):
+    streets, mains, districts, props = town
+    graph = build_street_graph(streets, dh_network=mains, scenario=scenario)
+    again = route_trenches(graph, props.iloc[::-1], districts, scenario=scenario,
+                           method="approx")
+    assert routed.trenches.index.is_unique
+    assert routed.trenches.index.str.fullmatch(r"T[0-9a-f]{12}(-\d+)?").all()
+    assert sorted(again.trenches.index) == sorted(routed.trenches.index)
+    pd.testing.assert_series_equal(again.trenches["dn"].sort_index(),
+                                   routed.trenches["dn"].sort_index())
