@@ -169,3 +169,26 @@ def test_ballerup_streets_cleaning_joins_near_misses(scenario):
     assert r.components["length_m"].sum() == pytest.approx(r.length_m)
     # snapping moves nothing by more than the tolerance: total length barely changes
     assert r.length_m == pytest.approx(shapely.length(streets.geometry.values).sum(), rel=0.005)
+
+
+def test_excluded_road_classes_are_left_out(scenario):
+    streets = lines([(0, 0), (100, 0)], [(50, -50), (50, 50)])
+    streets["road_class"] = ["motorway", "local"]
+    g = build_street_graph(streets, scenario=scenario.with_values(
+        network__excluded_road_classes=["motorway"]))
+    assert g.report.excluded_road_class == 1
+    assert g.n_edges == 1
+    assert g.length_m.sum() == pytest.approx(100.0)
+    assert build_street_graph(streets, scenario=scenario).report.excluded_road_class == 0
+
+
+def test_mains_away_from_streets_are_reported(scenario):
+    streets = lines([(0, 0), (100, 0)])
+    # 40 m of main runs along the street, 60 m crosses a park 50 m away
+    mains = gpd.GeoDataFrame(geometry=[LineString([(X0, Y0 + 2), (X0 + 40, Y0 + 2)]),
+                                       LineString([(X0, Y0 + 50), (X0 + 60, Y0 + 50)])], crs=CRS)
+    g = build_street_graph(streets, dh_network=mains, scenario=scenario)
+    assert g.report.mains_not_joined_m == pytest.approx(60.0, abs=2.0)
+    # the street edge is only 40 % along a main: not existing network, but its end node is fed
+    assert (g.kind == "existing").sum() == 0
+    assert g.feed.tolist().count(EXISTING_NETWORK) == 1

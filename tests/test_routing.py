@@ -11,9 +11,9 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from heatplan.config import load_scenario
-from heatplan.errors import TopologyError
+from heatplan.errors import ScenarioError, TopologyError
 from heatplan.model.graph import build_street_graph
-from heatplan.plan.pipes import pipe_table, simultaneity_factor
+from heatplan.plan.pipes import pipe_table, simultaneity_factor, size_pipes
 from heatplan.plan.routing import route_trenches
 
 CRS = "EPSG:25832"
@@ -278,3 +278,18 @@ def test_routing_is_deterministic_with_stable_ids(routed, town, scenario):
     assert sorted(again.trenches.index) == sorted(routed.trenches.index)
     pd.testing.assert_series_equal(again.trenches["dn"].sort_index(),
                                    routed.trenches["dn"].sort_index())
+
+
+def test_pipe_table_capacity_and_sizing(scenario):
+    table = pipe_table(scenario)
+    # DN20: 977 kg/m³ × 4.19 kJ/(kg·K) × 30 K × 0.6 m/s × π (0.0217 m)² / 4
+    assert table.loc[20, "capacity_kw"] == pytest.approx(
+        977 * 4.19 * 30 * 0.6 * np.pi * 0.0217**2 / 4)
+    assert table["capacity_kw"].is_monotonic_increasing
+    dn, cost = size_pipes(np.array([1.0, 27.0, 28.0, 1e9]), scenario=scenario)
+    assert dn.tolist() == [20, 20, 25, 400]
+    assert cost.tolist() == table.loc[[20, 20, 25, 400], "cost_dkk_per_m"].tolist()
+    with pytest.raises(ScenarioError, match=r"pipes\.max_velocity_m_s has 2 values"):
+        pipe_table(scenario.with_values(pipes__max_velocity_m_s=[1.0, 2.0]))
+    assert simultaneity_factor(1, scenario=scenario) == 1.0
+    assert simultaneity_factor(1000, scenario=scenario) == pytest.approx(0.4529, abs=1e-4)

@@ -75,6 +75,9 @@ class CleaningReport:
     """Nodes per connected piece of the cleaned graph, largest first."""
     components: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     """One row per piece: ``n_nodes``, ``n_edges``, ``length_m``, ``has_feed``, ``x``, ``y``."""
+    excluded_road_class: int = 0
+    """Street rows left out because their ``road_class`` is in
+    ``network.excluded_road_classes`` (e.g. motorways, where no trench is dug)."""
     mains_joined_m: float = 0.0
     """Length of street edges marked as existing network, in metres."""
     mains_not_joined_m: float = 0.0
@@ -359,7 +362,8 @@ def build_street_graph(
         Feed points (Points) indexed by ``source_id``; each is linked to its nearest street node
         within ``network.source_max_distance_m`` by a ``"source_link"`` edge.
     scenario
-        Uses ``network.snap_tolerance_m``, ``network.grid_size_m`` and the parameters above.
+        Uses ``network.snap_tolerance_m``, ``network.grid_size_m``,
+        ``network.excluded_road_classes`` and the parameters above.
 
     Returns
     -------
@@ -375,7 +379,19 @@ def build_street_graph(
     """
     tol = float(scenario.value("network.snap_tolerance_m"))
     grid = float(scenario.value("network.grid_size_m"))
+    excluded_classes = {str(c) for c in scenario.value("network.excluded_road_classes")}
+    n_excluded = 0
+    if excluded_classes and "road_class" in streets.columns:
+        is_excluded = streets["road_class"].astype(str).isin(excluded_classes).to_numpy()
+        n_excluded = int(is_excluded.sum())
+        if n_excluded:
+            logger.info("%d street lines of road class %s excluded from trenching", n_excluded,
+                        sorted(excluded_classes))
+    else:
+        is_excluded = np.zeros(len(streets), bool)
     lines, rows = _lines(streets, "streets")
+    keep_rows = ~is_excluded[rows]
+    lines, rows = lines[keep_rows], rows[keep_rows]
     n_parts = len(lines)
     lengths = shapely.length(lines)
     zero = lengths < grid
@@ -439,7 +455,8 @@ def build_street_graph(
         before=comps_before,
     )
     report = replace(
-        report, mains_joined_m=mains_joined, mains_not_joined_m=mains_missing,
+        report, excluded_road_class=n_excluded,
+        mains_joined_m=mains_joined, mains_not_joined_m=mains_missing,
         sources_joined=sources_joined, sources_rejected=tuple(sources_rejected),
     )
     logger.info("Street graph: %s", report.summary())
