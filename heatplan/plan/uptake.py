@@ -257,7 +257,9 @@ def property_years(
     if min_year is not None:
         # mains laid before the plan period: the rest of the district is offered at once
         end = pd.to_numeric(district.map(schedule["end_year"]), errors="coerce")
-        offer = offer.where(~(start.isna() & (end < min_year)), float(min_year))
+        status = properties.get("connection_status", pd.Series("", index=properties.index))
+        waiting = ~status.astype("string").fillna("").isin(["connected", "signed_up"])
+        offer = offer.where(~(start.isna() & (end < min_year) & waiting), float(min_year))
     out["offer_year"] = offer.astype("Int64")
     out["construction_start_year"] = start.astype("Int64")
     out["construction_end_year"] = pd.to_numeric(

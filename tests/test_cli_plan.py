@@ -1,0 +1,102 @@
+"""``heatplan plan`` on the bundled sample, end to end, as a user runs it."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from heatplan.cli import cli
+
+pytestmark = pytest.mark.slow
+
+EXPECTED_FILES = {
+    "heatplan_plan.gpkg",
+    "heatplan_phase_maps.pdf",
+    "heatplan_phase_map_overview.png",
+    "heatplan_report.html",
+    "heatplan_report.xlsx",
+    "renovation_ranking.csv",
+    "renovation_ranking.xlsx",
+    "fjernvarme_kort.html",
+}
+
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plan") / "maps"
+    result = CliRunner().invoke(cli, ["-q", "plan", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_plan_writes_every_output(planned):
+    out, stdout = planned
+    assert {p.name for p in out.iterdir()} == EXPECTED_FILES
+    assert "SYNTHETIC SAMPLE DATA" in stdout
+    assert "Schedule: MILP" in stdout and "gap" in stdout
+
+
+def test_all_7300_properties_to_convert_are_placed_and_works_end_by_2030(planned):
+    out, _ = planned
+    gpkg = out / "heatplan_plan.gpkg"
+    props = pyogrio.read_dataframe(gpkg, layer="ejendomme", read_geometry=False)
+    districts = pyogrio.read_dataframe(gpkg, layer="energidistrikter", read_geometry=False)
+    candidate = districts.loc[districts["status"] == "candidate_dh", "district_id"]
+    target = props[props["is_to_convert"].astype(bool) & props["district_id"].isin(candidate)]
+    assert len(target) == 7300
+    # each is in phase 1 or 2, or was built before the plan period, or gets a heat pump
+    placed = target["phase"].isin([1, 2]) | target["recommendation"].eq("individual_heat_pump")
+    built_before = target["district_id"].isin(
+        districts.loc[districts["start_year"].isna() & districts["end_year"].notna(),
+                      "district_id"]
+    )
+    assert (placed | built_before).all()
+    assert pd.to_numeric(districts["end_year"]).max() <= 2030
+    trenches = pyogrio.read_dataframe(gpkg, layer="nye_ledninger", read_geometry=False)
+    assert pd.to_numeric(trenches["construction_year"]).max() <= 2030
+    # every district-heating property gets an offer; those expected to connect do so after it,
+    # and about the scenario's final take-up (80 %) of them are expected to connect at all
+    dh = props[props["recommendation"] == "district_heating"]
+    waiting = ~dh["connection_status"].isin(["connected", "signed_up"])
+    assert dh.loc[waiting, "offer_year"].notna().all()
+    connecting = dh[dh["connection_year"].notna()]
+    offered = connecting[waiting.reindex(connecting.index)]
+    assert (offered["offer_year"] <= offered["connection_year"]).all()
+    assert len(connecting) / len(dh) == pytest.approx(0.8, abs=0.01)
+
+
+def test_existing_plan_is_not_overwritten(planned):
+    out, _ = planned
+    before = _digests(out)
+    result = CliRunner().invoke(cli, ["-q", "plan", "--out", str(out), "--method", "heuristic"])
+    assert result.exit_code == 1
+    assert "--overwrite" in result.output
+    assert "Traceback" not in result.output
+    assert _digests(out) == before
+
+
+def test_rerun_is_byte_identical_and_revision_against_it_changes_nothing(planned, tmp_path):
+    out, _ = planned
+    again = tmp_path / "again"
+    result = CliRunner().invoke(
+        cli, ["-q", "plan", "--out", str(again), "--previous", str(out / "heatplan_plan.gpkg")]
+    )
+    assert result.exit_code == 0, result.output
+    first, second = _digests(out), _digests(again)
+    # the same inputs give the same plan; only the report gains a (here empty) change list
+    report = {"heatplan_report.html", "heatplan_report.xlsx"}
+    assert {k: v for k, v in first.items() if k not in report} == {
+        k: v for k, v in second.items() if k not in report
+    }
+    changes = pd.read_excel(again / "heatplan_report.xlsx", sheet_name=None)
+    change_sheets = [name for name in changes if name.lower().startswith("ændring")]
+    assert change_sheets, list(changes)
+    assert len(changes[change_sheets[0]].dropna(how="all")) == 0
