@@ -174,7 +174,8 @@ def build_plan(
         n_properties=len(plan_properties),
         n_to_convert=int(_routing_input(properties, dataset.districts).shape[0]),
         timings_s=timer.seconds,
-        street_graph=getattr(graph, "report", None),
+        street_graph=graph.report.summary(),
+        routing=routing.report,
     )
     return Plan(
         properties=plan_properties,

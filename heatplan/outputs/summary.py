@@ -108,11 +108,21 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
         f"{_n((figures['cost_dkk'] or 0) / 1e6)} mio. DKK; district-heating works "
         f"{figures['first_year']}–{figures['last_year']}"
     )
+    if plan.summary.get("street_graph"):
+        lines.append("Street graph: " + plan.summary["street_graph"])
     lines.append(_schedule_line(plan.summary))
     individual = districts[districts["recommendation"].eq("individual_heat_pump")]
     if len(individual):
         lines.append("Districts recommended for individual heat pumps:")
         lines += [f"  {d} {row['name']}: {row['reason']}" for d, row in individual.iterrows()]
+    flagged = districts[districts.get("is_flagged", False) == True]  # noqa: E712
+    if len(flagged):
+        lines.append(
+            f"Flagged for review: {len(flagged)} candidate districts stay district heating by "
+            "their status, though the cost comparison favours heat pumps "
+            "(see each district's reason; set economics.switch_candidate_below_threshold to "
+            "switch them): " + ", ".join(f"{d} {n}" for d, n in flagged["name"].items())
+        )
     lines += _co2_lines(plan)
     n_rej = sum(len(t) for t in plan.rejected.values())
     if n_rej:
