@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -232,14 +233,19 @@ def write_plan(
     paths = output_paths(plan, out_dir, lang=lang)
     for path in paths:
         check_writable(path, overwrite=overwrite)
-    written = write_outputs(plan, out_dir, lang=lang, overwrite=overwrite, progress=progress)
-    written += write_ranking(
-        plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite
+    ranking = functools.partial(
+        write_ranking, plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite
     )
-    written.append(
-        write_resident_map(
-            plan, out_dir / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline,
-            overwrite=overwrite,
-        )
+
+    def resident() -> list[Path]:
+        return [
+            write_resident_map(
+                plan, out_dir / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline,
+                overwrite=overwrite,
+            )
+        ]
+
+    written = write_outputs(
+        plan, out_dir, lang=lang, overwrite=overwrite, progress=progress, also=(ranking, resident)
     )
     return written

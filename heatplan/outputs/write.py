@@ -8,8 +8,12 @@ each file either as it was or complete. A rerun on the same plan gives byte-iden
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from heatplan.io.atomic import check_writable
@@ -41,6 +45,8 @@ def write_outputs(
     overwrite: bool = False,
     progress: Callable[[int], None] | None = None,
     phase_pngs: bool = False,
+    parallel: bool = True,
+    also: Sequence[Callable[[], list[Path]]] = (),
 ) -> list[Path]:
     """Write the GeoPackage, phase maps and coordination report of ``plan`` into ``out_dir``.
 
@@ -59,6 +65,11 @@ def write_outputs(
         Called with 1 after each file is written (``len(output_paths(plan, out_dir))`` calls).
     phase_pngs
         Also write one PNG per phase sheet (the PDF always has every sheet).
+    parallel
+        Draw the phase maps in a second process while the other files are written.
+    also
+        More writers (each returning the paths it wrote) to run while the maps are drawn;
+        their paths are returned after this function's own.
 
     Returns
     -------
@@ -81,14 +92,40 @@ def write_outputs(
         if progress is not None:
             progress(1)
 
-    write_geopackage(plan, out_dir / GPKG_NAME, lang=lang, overwrite=overwrite)
-    step()
-    write_phase_maps(
-        plan, out_dir, lang=lang, overwrite=overwrite, phase_pngs=phase_pngs, progress=progress
+    maps = functools.partial(
+        write_phase_maps, plan, out_dir, lang=lang, overwrite=overwrite, phase_pngs=phase_pngs
     )
-    write_report_html(plan, out_dir / HTML_NAME, lang=lang, overwrite=overwrite)
-    step()
-    write_report_xlsx(plan, out_dir / XLSX_NAME, lang=lang, overwrite=overwrite)
-    step()
+    with _background(maps, enabled=parallel) as map_paths:
+        write_geopackage(plan, out_dir / GPKG_NAME, lang=lang, overwrite=overwrite)
+        step()
+        write_report_html(plan, out_dir / HTML_NAME, lang=lang, overwrite=overwrite)
+        step()
+        write_report_xlsx(plan, out_dir / XLSX_NAME, lang=lang, overwrite=overwrite)
+        step()
+        extra = [path for writer in also for path in writer()]
+    for _ in map_paths():
+        step()
     logger.info("Wrote %d planner outputs to %s", len(paths), out_dir)
-    return paths
+    return paths + extra
+
+
+@contextlib.contextmanager
+def _background(
+    job: Callable[[], list[Path]], *, enabled: bool
+) -> Iterator[Callable[[], list[Path]]]:
+    """Run ``job`` in a forked process while the block runs; yield a getter of its result.
+
+    Drawing the phase maps (matplotlib, about half the writing time) then overlaps with the
+    GeoPackage and the report on a second core. Where fork is not available, or ``enabled``
+    is false, the job runs in this process after the block. An error in the job is raised
+    after the block has finished (each file is written atomically either way).
+    """
+    if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+        result: list[list[Path]] = []
+        yield lambda: result[0]
+        result.append(job())
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(job)
+        yield future.result
+        future.result()
