@@ -108,7 +108,7 @@ def build_plan(
     from heatplan.model.demand import estimate_heat_demand
     from heatplan.model.emissions import heat_emission_factors
     from heatplan.model.graph import build_street_graph
-    from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.model.heating import classify_heating, heating_mix, is_convertible
     from heatplan.plan.phasing import plan_rollout
     from heatplan.plan.renovation import rank_renovations
     from heatplan.plan.routing import route_trenches
@@ -167,8 +167,11 @@ def build_plan(
     plan_properties = gpd.GeoDataFrame(
         planned, geometry=dataset.properties.geometry.name, crs=dataset.properties.crs
     )
+    mix = heating_mix(properties["heating_type"], properties["district_id"])
+    mix = mix.reindex(rollout.districts.index, fill_value=0)
     plan_districts = gpd.GeoDataFrame(
-        rollout.districts, geometry=dataset.districts.geometry.name, crs=dataset.districts.crs
+        rollout.districts.join(mix),
+        geometry=dataset.districts.geometry.name, crs=dataset.districts.crs,
     )
     summary = dict(rollout.report)
     summary.update(

@@ -30,3 +30,17 @@ def test_codes_decode_as_domain_reference_says():
 def test_only_gas_and_oil_are_converted():
     types = pd.Series(["natural_gas", "oil", "heat_pump", "district_heating", "other"])
     assert is_convertible(types).tolist() == [True, True, False, False, False]
+
+
+def test_heating_mix_counts_per_district():
+    from heatplan.model.heating import heating_mix
+
+    mix = heating_mix(
+        pd.Series(["natural_gas", "oil", "natural_gas", "electric", "district_heating"]),
+        pd.Series(["A", "A", "B", "B", "B"]),
+    )
+    assert mix.loc["A", ["n_properties", "n_natural_gas", "n_oil"]].tolist() == [2, 1, 1]
+    assert mix.loc["B"].to_dict() == {
+        "n_properties": 3, "n_natural_gas": 1, "n_oil": 0, "n_district_heating": 1,
+        "n_heat_pump": 0, "n_other_heating": 1,
+    }

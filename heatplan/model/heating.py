@@ -65,3 +65,38 @@ def classify_heating(
 def is_convertible(heating_type: pd.Series) -> pd.Series:
     """True where the heating type is individual gas or oil (the rollout's conversion target)."""
     return heating_type.isin(CONVERTIBLE_HEATING_TYPES).rename("is_to_convert")
+
+
+MIX_GROUPS: dict[str, str] = {
+    "natural_gas": "n_natural_gas",
+    "oil": "n_oil",
+    "district_heating": "n_district_heating",
+    "heat_pump": "n_heat_pump",
+    "electric": "n_other_heating",
+    "solid_fuel": "n_other_heating",
+    "other": "n_other_heating",
+    "none": "n_other_heating",
+}
+"""Column of :func:`heating_mix` that counts each heating type."""
+
+
+def heating_mix(heating_type: pd.Series, district_id: pd.Series) -> pd.DataFrame:
+    """Count properties per district by heating type.
+
+    Returns a table indexed by ``district_id`` with ``n_properties`` and the columns of
+    :data:`MIX_GROUPS` (gas, oil, district heating, heat pump, other).
+
+    Examples
+    --------
+    >>> heating_mix(pd.Series(["natural_gas", "oil", "natural_gas", "electric"]),
+    ...             pd.Series(["A", "A", "B", "B"])).loc["A"].tolist()
+    [2, 1, 1, 0, 0, 0]
+    """
+    group = heating_type.map(MIX_GROUPS).fillna("n_other_heating")
+    columns = list(dict.fromkeys(MIX_GROUPS.values()))
+    counts = pd.crosstab(district_id.rename("district_id"), group).reindex(
+        columns=columns, fill_value=0
+    )
+    counts.insert(0, "n_properties", counts.sum(axis=1))
+    counts.columns.name = None
+    return counts.astype(int)
