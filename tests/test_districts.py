@@ -164,3 +164,19 @@ def test_district_without_routed_trenches_is_not_judged_on_density(scenario):
     rec = recommend_districts(econ, scenario=scenario)
     assert rec.loc["F", "recommendation"] == "individual_heat_pump"
     assert "ikke beregnet et ledningsnet" in rec.loc["F", "reason"]
+
+
+def test_heat_pump_investment_scales_with_a_large_building(scenario):
+    # the toy town's district A, with one of its 15 MWh houses replaced by a 362 MWh school:
+    # a school needs 362 / 18.1 = 20 house-sized heat pumps, so the district's heat-pump
+    # investment covers 99 + 20 = 119 units (× 80 % take-up) instead of 100
+    props, districts, routing = make_toy_town()
+    school = props.index[props["district_id"].eq("A")][0]
+    props = props.copy()
+    props.loc[school, "heat_demand_mwh_a"] = 362.0
+    econ = district_economics(props, districts, routing["trenches"], routing["service_pipes"],
+                              routing["district_feed"], scenario=scenario,
+                              factors=factors_table(), base_year=2024)
+    sold = (1500 - 15 + 362) * 0.8
+    hp = ((119 * 0.8) * 110_000 * annuity_factor(0.035, 15) + 80 * 1500) / sold + 1500 / 4.1
+    assert econ.loc["A", "hp_cost_dkk_per_mwh"] == pytest.approx(hp)

@@ -282,8 +282,13 @@ def district_economics(
     scop = float(scenario.value("emissions.heat_pump_scop_new"))
     dh_year = (econ["cost_dkk"] * a_dh + sold * float(econ_cfg["dh_energy_price_dkk_per_mwh"])
                + econ["n_expected"] * float(econ_cfg["dh_fixed_dkk_a"]))
-    hp_year = (econ["n_expected"] * (float(econ_cfg["heat_pump_investment_dkk"]) * a_hp
-                                     + float(econ_cfg["heat_pump_maintenance_dkk_a"]))
+    # a heat pump is sized to the building: the house price covers the standard house's
+    # demand, larger buildings (schools, blocks) need proportionally larger machines
+    size = np.maximum(1.0, demand / float(econ_cfg["heat_pump_reference_demand_mwh_a"]))
+    hp_units = (size.groupby(conv["district_id"]).sum().reindex(econ.index, fill_value=0.0)
+                * final_share)
+    hp_year = (hp_units * float(econ_cfg["heat_pump_investment_dkk"]) * a_hp
+               + econ["n_expected"] * float(econ_cfg["heat_pump_maintenance_dkk_a"])
                + sold / scop * 1000.0 * float(econ_cfg["electricity_price_dkk_per_kwh"]))
     routed = (metres > 0) | econ["status"].eq("existing_dh")
     with np.errstate(divide="ignore", invalid="ignore"):
