@@ -170,7 +170,8 @@ def build_plan(
     mix = heating_mix(properties["heating_type"], properties["district_id"])
     mix = mix.reindex(rollout.districts.index, fill_value=0)
     plan_districts = gpd.GeoDataFrame(
-        rollout.districts.join(mix),
+        # the counts replace any same-named input columns (an importer writes n_properties)
+        rollout.districts.drop(columns=mix.columns, errors="ignore").join(mix),
         geometry=dataset.districts.geometry.name, crs=dataset.districts.crs,
     )
     summary = dict(rollout.report)
@@ -200,13 +201,15 @@ def build_plan(
     )
 
 
-def output_paths(plan: Plan, out_dir: Path, *, lang: str = "da") -> list[Path]:
+def output_paths(
+    plan: Plan, out_dir: Path, *, lang: str = "da", phase_pngs: bool = False
+) -> list[Path]:
     """Every file :func:`write_plan` writes, in writing order."""
     from heatplan.outputs.ranking import ranking_paths
     from heatplan.outputs.write import output_paths as planner_paths
 
     return [
-        *planner_paths(plan, out_dir),
+        *planner_paths(plan, out_dir, phase_pngs=phase_pngs),
         *ranking_paths(out_dir),
         out_dir / RESIDENT_MAP_NAME[lang],
     ]
@@ -219,6 +222,7 @@ def write_plan(
     lang: str = "da",
     offline: bool = False,
     overwrite: bool = False,
+    phase_pngs: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Write every output of ``plan`` into ``out_dir``; nothing is written if any target exists.
@@ -233,7 +237,7 @@ def write_plan(
     from heatplan.outputs.write import write_outputs
 
     out_dir = Path(out_dir)
-    paths = output_paths(plan, out_dir, lang=lang)
+    paths = output_paths(plan, out_dir, lang=lang, phase_pngs=phase_pngs)
     for path in paths:
         check_writable(path, overwrite=overwrite)
     ranking = functools.partial(
@@ -249,6 +253,7 @@ def write_plan(
         ]
 
     written = write_outputs(
-        plan, out_dir, lang=lang, overwrite=overwrite, progress=progress, also=(ranking, resident)
+        plan, out_dir, lang=lang, overwrite=overwrite, progress=progress,
+        phase_pngs=phase_pngs, also=(ranking, resident),
     )
     return written

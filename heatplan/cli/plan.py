@@ -51,6 +51,11 @@ logger = logging.getLogger(__name__)
     "--offline", is_flag=True,
     help="Inline the residents' map's JavaScript and CSS so it works without internet.",
 )
+@click.option(
+    "--phase-pngs", is_flag=True,
+    help="Also write one PNG per phase sheet (the PDF always has every sheet; the overview "
+    "is always a PNG too).",
+)
 @overwrite_option
 @handle_errors
 def command(
@@ -62,6 +67,7 @@ def command(
     previous_path: Path | None,
     lang: str,
     offline: bool,
+    phase_pngs: bool,
     overwrite: bool,
     **layers: str | None,
 ) -> None:
@@ -90,7 +96,9 @@ def command(
         result.dataset, scenario=scenario, rejected=result.rejected, method=method,
         progress=progress, previous=previous, lang=lang,
     )
-    paths = write_plan(plan, out_dir, lang=lang, offline=offline, overwrite=overwrite)
+    paths = write_plan(
+        plan, out_dir, lang=lang, offline=offline, overwrite=overwrite, phase_pngs=phase_pngs
+    )
     plan.summary["timings_s"]["total"] = round(time.perf_counter() - started, 2)
     click.echo(format_plan_summary(plan, lang=lang))
     click.echo(f"\nWrote {len(paths)} files to {out_dir}/:")
