@@ -116,6 +116,18 @@ class Page:
             }""",
             arg=label,
         )
+        # the map may still be auto-panning the popup into view (0.25 s): wait until it rests
+        self.page.evaluate(
+            """() => new Promise(resolve => {
+                let last = null;
+                const tick = () => {
+                    const r = document.querySelector('.leaflet-popup').getBoundingClientRect();
+                    const now = `${r.x},${r.y}`;
+                    if (now === last) { resolve(); } else { last = now; setTimeout(tick, 100); }
+                };
+                tick();
+            })"""
+        )
         return self.page.locator(".leaflet-popup-content").inner_text()
 
     def close(self) -> None:
