@@ -395,22 +395,17 @@ def test_validation_does_not_mutate_the_raw_tables(toy_data_dir):
 
 
 @pytest.mark.slow
-def test_validation_is_vectorised_at_municipal_scale(toy_tables, write_toy_dataset, tmp_path):
-    """7,200 properties validate in well under a second of Python work per thousand rows."""
-    import time
-
+def test_validation_at_municipal_scale(toy_tables, write_toy_dataset, tmp_path):
+    """7,200 properties validate and join to their districts (speed: benchmarks/bench_load.py)."""
     props = toy_tables["properties"]
     big = pd.concat([props] * 1200, ignore_index=True)
     big["property_id"] = [f"P{i:05d}" for i in range(len(big))]
     toy_tables["properties"] = gpd.GeoDataFrame(big, crs=props.crs)
     toy_tables["labels"] = toy_tables["labels"].assign(property_id=["P00003", "P00004", "P00000"])
     data_dir = write_toy_dataset(toy_tables, tmp_path / "data")
-    start = time.perf_counter()
     result = load_dataset(data_dir)
-    elapsed = time.perf_counter() - start
     assert result.counts.loc["properties", "valid"] == 7200
     assert np.isin(result.dataset.properties["district_id"].unique(), ["D1", "D2"]).all()
-    assert elapsed < 10  # generous: shared 2-core machine; the benchmark prints the real figure
 
 
 def test_contract_doc_is_up_to_date():
