@@ -556,40 +556,18 @@ def _legend_handles(plan: Plan, layers: _Layers, lang: str, focus: PhaseInfo | N
                 label=text("legend_other_phase", lang),
             )
         )
-    if (layers.kind == "individual").any():
-        handles.append(
-            Patch(
-                facecolor="white",
-                edgecolor=INDIVIDUAL_COLOUR,
-                hatch="///",
-                label=text("legend_individual", lang),
-            )
-        )
-    if (layers.kind == "done").any():
-        handles.append(
-            Patch(
-                facecolor=EXISTING_AREA_COLOUR,
-                edgecolor="#737373",
-                hatch="...",
-                label=text("legend_done_area", lang),
-            )
-        )
-    if (layers.kind == "existing").any():
-        handles.append(
-            Patch(
-                facecolor=EXISTING_AREA_COLOUR,
-                edgecolor="#737373",
-                label=text("legend_existing_area", lang),
-            )
-        )
-    if (layers.kind == "other").any():
-        handles.append(
-            Patch(
-                facecolor=OTHER_AREA_COLOUR,
-                edgecolor="#737373",
-                label=text("legend_other_area", lang),
-            )
-        )
+    area_styles = (  # (district kind, legend text key, patch style)
+        ("individual", "legend_individual",
+         {"facecolor": "white", "edgecolor": INDIVIDUAL_COLOUR, "hatch": "///"}),
+        ("done", "legend_done_area",
+         {"facecolor": EXISTING_AREA_COLOUR, "edgecolor": "#737373", "hatch": "..."}),
+        ("existing", "legend_existing_area",
+         {"facecolor": EXISTING_AREA_COLOUR, "edgecolor": "#737373"}),
+        ("other", "legend_other_area", {"facecolor": OTHER_AREA_COLOUR, "edgecolor": "#737373"}),
+    )
+    for kind, key, style in area_styles:
+        if (layers.kind == kind).any():
+            handles.append(Patch(label=text(key, lang), **style))
     if len(plan.dh_network):
         handles.append(
             Line2D(
