@@ -76,7 +76,7 @@ def test_xlsx_has_the_sheets_and_real_numbers(outputs):
         "Afviste",
     ]
     summary = _summary(outputs["xlsx"])
-    assert summary["Ejendomme, der skal konverteres"] == 11
+    assert summary["Ejendomme med individuel gas- eller olieopvarmning"] == 11
     assert isinstance(summary["Nye ledningstracéer (km)"], float)
     assert wb.properties.created.year == 2000  # fixed, not the clock
 

@@ -89,8 +89,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "sumkey_objective": {"da": "Målfunktionens værdi", "en": "Objective value"},
     # summary
     "sum_properties_to_convert": {
-        "da": "Ejendomme, der skal konverteres",
-        "en": "Properties to convert",
+        "da": "Ejendomme med individuel gas- eller olieopvarmning",
+        "en": "Properties with individual gas or oil heating",
     },
     "sum_properties_dh": {
         "da": "Ejendomme anbefalet fjernvarme",
