@@ -145,3 +145,29 @@ def test_killed_run_leaves_each_file_old_or_complete(tmp_path):
         assert data in (old, new), f"{path.name} is neither the previous nor a complete file"
         states[path.name] = "old" if data == old else "new"
     assert "old" in states.values()  # killed before the end
+
+
+def test_background_job_runs_in_another_process_and_returns_its_result():
+    import os
+
+    from heatplan.outputs.write import _background
+
+    with _background(lambda: [Path(str(os.getpid()))], enabled=True) as result:
+        parent = os.getpid()
+    (child,) = result()
+    assert int(child.name) != parent
+
+
+def test_background_job_error_is_raised_after_the_block():
+    from heatplan.errors import OutputExistsError
+    from heatplan.outputs.write import _background
+
+    def fails():
+        raise OutputExistsError("maps/heatplan_phase_maps.pdf already exists.")
+
+    done = []
+    with pytest.raises(OutputExistsError, match="already exists"), _background(
+        fails, enabled=True
+    ):
+        done.append("the rest was written")
+    assert done == ["the rest was written"]

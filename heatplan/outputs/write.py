@@ -13,9 +13,10 @@ import functools
 import logging
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 
+from heatplan.errors import HeatplanError
 from heatplan.io.atomic import check_writable
 from heatplan.outputs.geopackage import GPKG_NAME, write_geopackage
 from heatplan.outputs.phase_maps import phase_map_paths, write_phase_maps
@@ -109,6 +110,17 @@ def write_outputs(
     return paths + extra
 
 
+def _run_and_send(job: Callable[[], list[Path]], conn: Connection) -> None:
+    """In the forked process: run ``job`` and send ``("ok", paths)`` or ``("error", err)``."""
+    try:
+        outcome: tuple[str, object] = ("ok", job())
+    except Exception as err:  # passed to the parent, which raises it
+        outcome = ("error", err)
+    with contextlib.suppress(OSError):  # the parent may be gone (killed run): just exit
+        conn.send(outcome)
+    conn.close()
+
+
 @contextlib.contextmanager
 def _background(
     job: Callable[[], list[Path]], *, enabled: bool
@@ -118,14 +130,32 @@ def _background(
     Drawing the phase maps (matplotlib, about half the writing time) then overlaps with the
     GeoPackage and the report on a second core. Where fork is not available, or ``enabled``
     is false, the job runs in this process after the block. An error in the job is raised
-    after the block has finished (each file is written atomically either way).
+    after the block has finished. The forked process runs this one job and exits, also when
+    this process is killed; each file is written atomically either way.
     """
+    result: list[list[Path]] = []
     if not enabled or "fork" not in multiprocessing.get_all_start_methods():
-        result: list[list[Path]] = []
         yield lambda: result[0]
         result.append(job())
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(job)
-        yield future.result
-        future.result()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_run_and_send, args=(job, sender), daemon=True)
+    worker.start()
+    sender.close()  # only the worker writes; its exit then ends the pipe
+    try:
+        yield lambda: result[0]
+        try:
+            status, value = receiver.recv()
+        except EOFError:
+            msg = (
+                "Drawing the phase maps stopped unexpectedly (exit code "
+                f"{worker.exitcode}); the other outputs were written. Run again."
+            )
+            raise HeatplanError(msg) from None
+        if status == "error":
+            raise value  # type: ignore[misc]
+        result.append(value)  # type: ignore[arg-type]
+    finally:
+        receiver.close()
+        worker.join()
