@@ -52,18 +52,26 @@ def _routing_input(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) ->
     return properties[properties["is_to_convert"] & in_routed]
 
 
-def co2_after_plan(properties: pd.DataFrame, factor_t_per_mwh: pd.Series) -> pd.Series:
-    """t CO2/a of each property with the heating the plan gives it, at the given factors.
+def co2_after_plan(
+    properties: pd.DataFrame, factor_t_per_mwh: pd.Series, *, new_heat_pump_factor: float
+) -> pd.Series:
+    """t CO2/a of each property with the heating the plan gives it, at one year's factors.
 
-    District heating for ``district_heating`` and ``existing_dh``, a heat pump for
-    ``individual_heat_pump``, today's heating otherwise; ``factor_t_per_mwh`` is indexed by
-    heating type (one year's column of ``heat_emission_factors``).
+    District heating for ``existing_dh`` and for ``district_heating`` properties expected to
+    connect (a ``connection_year``); a new heat pump (``new_heat_pump_factor``, t CO2 per MWh)
+    for ``individual_heat_pump``; today's heating otherwise, non-takers included.
+    ``factor_t_per_mwh`` is indexed by heating type (one column of ``heat_emission_factors``),
+    the same year as ``co2_t_a`` so that the difference is the plan's own effect.
     """
-    after = properties["recommendation"].map(
-        {"district_heating": "district_heating", "existing_dh": "district_heating",
-         "individual_heat_pump": "heat_pump"}
-    ).fillna(properties["heating_type"])
-    factor = after.map(factor_t_per_mwh).fillna(0.0).astype(float)
+    connects = properties["recommendation"].eq("district_heating") & properties[
+        "connection_year"
+    ].notna()
+    to_dh = connects | properties["recommendation"].eq("existing_dh")
+    factor = properties["heating_type"].map(factor_t_per_mwh).fillna(0.0).astype(float)
+    factor = factor.where(~to_dh, float(factor_t_per_mwh["district_heating"]))
+    factor = factor.where(
+        ~properties["recommendation"].eq("individual_heat_pump"), new_heat_pump_factor
+    )
     return (properties["heat_demand_mwh_a"].astype(float) * factor).rename("co2_after_t_a")
 
 
@@ -160,9 +168,14 @@ def build_plan(
         )
 
     planned = rollout.properties.copy()
-    factors_used = factors[bool(scenario.value("emissions.ccs_enabled"))]
+    base = factors[bool(scenario.value("emissions.ccs_enabled"))][
+        int(scenario.value("general.base_year"))
+    ]  # the year of co2_t_a
+    scop_ratio = float(scenario.value("emissions.heat_pump_scop")) / float(
+        scenario.value("emissions.heat_pump_scop_new")
+    )
     planned["co2_after_t_a"] = co2_after_plan(
-        planned, factors_used[int(scenario.value("general.target_year"))]
+        planned, base, new_heat_pump_factor=float(base["heat_pump"]) * scop_ratio
     )
     plan_properties = gpd.GeoDataFrame(
         planned, geometry=dataset.properties.geometry.name, crs=dataset.properties.crs
@@ -199,6 +212,16 @@ def build_plan(
         is_synthetic=dataset.is_synthetic,
         municipality_code=_municipality_code(dataset, scenario),
     )
+
+
+def fixed_output_names(lang: str = "da") -> list[str]:
+    """Names of the files every plan writes, whatever its phases (for an early check)."""
+    from heatplan.outputs.geopackage import GPKG_NAME
+    from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME
+    from heatplan.outputs.report import HTML_NAME
+    from heatplan.outputs.report import XLSX_NAME as REPORT_XLSX_NAME
+
+    return [GPKG_NAME, HTML_NAME, REPORT_XLSX_NAME, CSV_NAME, XLSX_NAME, RESIDENT_MAP_NAME[lang]]
 
 
 def output_paths(

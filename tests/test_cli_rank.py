@@ -74,7 +74,8 @@ def test_rank_prints_the_top_and_writes_csv_and_xlsx(data_dir, tmp_path):
         cli, ["rank", "--data", str(data_dir), "--out", str(out), "--top", "2"]
     )
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    assert "no --plan given" in result.stderr  # the caveat goes to stderr
+    lines = result.stdout.splitlines()
     # 3 municipal buildings; 2 labelled (E, D): 100 % D or worse; the hall's label is expired
     assert lines[0].startswith("3 kommunale bygninger; 2 med energimærke, heraf 100 % D")
     assert "1 skal have fornyet mærket" in lines[0]

@@ -42,6 +42,13 @@ def _load(data_dir: Path | None, scenario: Scenario) -> tuple:
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many of the top-ranked buildings to print.")
 @out_option
+@click.option(
+    "--plan", "plan_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A plan GeoPackage from `heatplan plan`: each building's district-heating connection "
+    "year lowers the CO2 value of its savings from then on. Without it, today's heating is "
+    "assumed for the whole period.",
+)
 @click.option("--all-proposals", is_flag=True,
               help="Use all of a label's proposals, not only the profitable ones.")
 @click.option("--ccs/--no-ccs", "ccs", default=None,
@@ -53,12 +60,14 @@ def _load(data_dir: Path | None, scenario: Scenario) -> tuple:
 @handle_errors
 def command(
     data_dir: Path | None, scenario_paths: tuple[Path, ...], top: int, out_dir: Path,
-    all_proposals: bool, ccs: bool | None, lang: str, overwrite: bool,
+    plan_path: Path | None, all_proposals: bool, ccs: bool | None, lang: str, overwrite: bool,
 ) -> None:
     """Rank the municipality's own buildings (owner type 50) by the CO2 renovation saves.
 
     Prints the top of the ranking and writes renovation_ranking.csv and .xlsx to --out.
     """
+    import pandas as pd
+
     from heatplan.config import load_scenario
     from heatplan.io.atomic import check_writable
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME, write_ranking
@@ -70,8 +79,21 @@ def command(
     for name in (CSV_NAME, XLSX_NAME):  # fail fast, before the work
         check_writable(out_dir / name, overwrite=overwrite)
     properties, labels, proposals = _load(data_dir, scenario)
+    dh_from_year = None
+    if plan_path is not None:
+        from heatplan.io.previous import read_previous_plan
+
+        planned = read_previous_plan(plan_path)["properties"]
+        dh_from_year = pd.to_numeric(planned["connection_year"], errors="coerce").dropna()
+        dh_from_year = dh_from_year.astype(int)
+    else:
+        click.echo(
+            "Note: no --plan given, so each building keeps today's heating for the whole "
+            "period; give the plan's GeoPackage to count district-heating connections.",
+            err=True,
+        )
     ranking = rank_renovations(
-        properties, labels, proposals, scenario=scenario,
+        properties, labels, proposals, scenario=scenario, dh_from_year=dh_from_year,
         proposal_set="all" if all_proposals else "profitable", lang=lang,
     )
     paths = write_ranking(ranking, scenario, out_dir, lang=lang, overwrite=overwrite)

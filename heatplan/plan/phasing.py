@@ -598,14 +598,15 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
 
 
 def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | None = None,
-                       restarts: int = 40, time_budget_s: float = 0.3) -> Schedule:
+                       restarts: int = 40) -> Schedule:
     """Return a fast greedy schedule (feasible, not necessarily optimal).
 
     Items are placed in order of CO2 per trench km of the item and all it feeds, each at the
     option with the largest objective that fits the remaining capacity after its feeder; then
     single items are moved to better options while that helps. The same is repeated for the
     order by latest possible end, by size, and ``restarts`` seeded perturbations of the first
-    order (within ``time_budget_s`` seconds), keeping the best. Districts that feed each other
+    order, keeping the best (a fixed count, not a time limit, so the result does not depend on
+    the machine's speed). Districts that feed each other
     (a cycle in ``fed_from``) must end in the same year and are placed together. With
     ``previous``, the previous schedule is kept where it is still feasible and not worse.
 
@@ -648,10 +649,7 @@ def schedule_heuristic(problem: ScheduleProblem, *, previous: pd.DataFrame | Non
         orders.append(sorted(ids, key=lambda u: (-ratio[u] * noise[u], u)))
     cap = {k: problem.capacity[k].to_numpy(dtype=float) for k in loads}
     best: tuple[float, dict[str, int]] | None = None
-    deadline = t0 + time_budget_s
-    for k, order in enumerate(orders):
-        if k >= 3 and time.perf_counter() > deadline:
-            break
+    for order in orders:
         chosen = _greedy(opts, loads, values, cap, order, units, parents, by_item)
         if chosen is None:
             continue

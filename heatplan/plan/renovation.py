@@ -286,7 +286,8 @@ def rank_renovations(
     by_label = totals.reindex(chosen["label_id"].astype(str).where(chosen["label_id"].notna()))
     by_label.index = own.index
     n_prop = by_label["n_proposals"].fillna(0).astype(int)
-    has_prop = n_prop > 0
+    # proposals that save no heat (lighting, say) leave the heat saving to the class step
+    has_prop = (n_prop > 0) & (by_label["heat_saved_kwh_a"].fillna(0.0) > 0)
 
     # class step: share of heat saved = 1 − L_target / E_current
     area = own["heated_area_m2"].astype(float)
@@ -354,7 +355,10 @@ def rank_renovations(
             "label_class": label_class,
             "label_is_valid": chosen["label_is_valid"].astype("boolean"),
             "label_age_years": age,
-            "renew_label_first": (age > validity).fillna(False).astype(bool),
+            "renew_label_first": (
+                chosen["label_id"].notna()
+                & ((age > validity).fillna(False) | chosen["label_is_valid"].eq(False))
+            ).astype(bool),
             "saving_basis": np.where(has_prop, "proposals", "class_step"),
             "proposal_set": proposal_set,
             "n_proposals": n_prop,
