@@ -172,4 +172,21 @@ def load_scenario(*paths: Path | str) -> Scenario:
             else:
                 value, source = item, f"user scenario {path}"
             params[key] = Parameter(key, value, old.unit, source, old.note)
-    return Scenario(params, tuple(str(p) for p in paths))
+    scenario = Scenario(params, tuple(str(p) for p in paths))
+    _check_years(scenario)
+    return scenario
+
+
+def _check_years(scenario: Scenario) -> None:
+    """Refuse a base year, target year and horizon that are out of order."""
+    base, target, end = (
+        int(scenario.value(f"general.{name}"))
+        for name in ("base_year", "target_year", "horizon_end_year")
+    )
+    if not base <= target <= end:
+        files = ", ".join(scenario.files) or "the default scenario"
+        msg = (
+            f"{files}: general.base_year ({base}) ≤ general.target_year ({target}) ≤ "
+            f"general.horizon_end_year ({end}) must hold. Change the years so that they do."
+        )
+        raise ScenarioError(msg)

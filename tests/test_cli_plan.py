@@ -100,3 +100,34 @@ def test_rerun_is_byte_identical_and_revision_against_it_changes_nothing(planned
     change_sheets = [name for name in changes if name.lower().startswith("ændring")]
     assert change_sheets, list(changes)
     assert len(changes[change_sheets[0]].dropna(how="all")) == 0
+
+
+def test_an_input_dataset_is_refused_as_previous_plan(tmp_path):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "gis_data" / "sample.gpkg"
+    result = CliRunner().invoke(
+        cli, ["-q", "plan", "--out", str(tmp_path / "x"), "--previous", str(sample)]
+    )
+    assert result.exit_code == 1
+    assert "not a plan" in result.output and "Traceback" not in result.output
+
+
+def test_rank_counts_the_plans_district_heating_years(planned, tmp_path):
+    out, _ = planned
+    alone = CliRunner().invoke(cli, ["-q", "rank", "--out", str(tmp_path / "a")])
+    with_plan = CliRunner().invoke(
+        cli, ["-q", "rank", "--out", str(tmp_path / "b"), "--plan",
+              str(out / "heatplan_plan.gpkg")]
+    )
+    assert alone.exit_code == 0 and with_plan.exit_code == 0, with_plan.output
+    a = pd.read_csv(tmp_path / "a" / "renovation_ranking.csv", index_col="property_id")
+    b = pd.read_csv(tmp_path / "b" / "renovation_ranking.csv", index_col="property_id")
+    # the plan's own ranking (in its output folder) is what rank --plan gives
+    planned_rank = pd.read_csv(out / "renovation_ranking.csv", index_col="property_id")
+    assert b["co2_saved_t_horizon"].to_dict() == pytest.approx(
+        planned_rank["co2_saved_t_horizon"].to_dict()
+    )
+    # district heating lowers the CO2 value of savings: less in total than without the plan
+    assert b["co2_saved_t_horizon"].sum() < a["co2_saved_t_horizon"].sum()
+    assert b["dh_from_year"].notna().sum() > 0

@@ -66,3 +66,10 @@ def test_with_values_replaces_in_a_copy():
     changed = scenario.with_values(general__base_year=2030)
     assert changed.value("general.base_year") == 2030
     assert scenario.value("general.base_year") == 2024
+
+
+def test_years_out_of_order_are_refused(tmp_path):
+    path = tmp_path / "late.toml"
+    path.write_text("[general]\ntarget_year = 2050\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"target_year \(2050\) ≤ general.horizon_end_year"):
+        load_scenario(path)

@@ -85,6 +85,12 @@ def command(
     from heatplan.validate import format_report, load_dataset
 
     started = time.perf_counter()
+    if not overwrite:  # fail fast: the files every plan writes, before any work
+        from heatplan.io.atomic import check_writable
+        from heatplan.pipeline import fixed_output_names
+
+        for name in fixed_output_names(lang):
+            check_writable(out_dir / name, overwrite=False)
     scenario = load_scenario(*scenario_paths)
     layer_paths = {name: path for name, path in layers.items() if path}
     result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=True)

@@ -44,6 +44,10 @@ def command(
         p for p in scenario
         if p.key.startswith(prefix) and (p.is_assumption or not only_assumptions)
     ]
+    if not any(p.key.startswith(prefix) for p in scenario):
+        close = sorted({p.key.split(".")[0] for p in scenario})
+        msg = f"No scenario parameter starts with {prefix!r}. Sections: {', '.join(close)}."
+        raise click.UsageError(msg)
     if as_json:
         rows = [
             {"key": p.key, "value": p.value, "unit": p.unit, "source": p.source,

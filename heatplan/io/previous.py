@@ -15,6 +15,10 @@ _LAYERS = {
     "districts": ("energidistrikter", "districts"),
 }
 _INDEX = {"properties": "property_id", "districts": "district_id"}
+_PLAN_COLUMNS = {
+    "properties": ("recommendation", "connection_year"),
+    "districts": ("phase", "start_year", "end_year"),
+}
 
 
 def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
@@ -41,8 +45,12 @@ def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
             )
             raise InputDataError(msg)
         frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
-        if _INDEX[key] not in frame.columns:
-            msg = f"{path}, layer {layer}: column {_INDEX[key]} is missing."
+        missing = [c for c in (_INDEX[key], *_PLAN_COLUMNS[key]) if c not in frame.columns]
+        if missing:
+            msg = (
+                f"{path}, layer {layer}: column(s) {', '.join(missing)} missing, so this is not "
+                "a plan. Give the heatplan_plan.gpkg written by an earlier `heatplan plan`."
+            )
             raise InputDataError(msg)
         tables[key] = frame.set_index(_INDEX[key])
     return tables

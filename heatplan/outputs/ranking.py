@@ -140,7 +140,7 @@ def write_ranking(
         check_writable(path, overwrite=overwrite)
     table = ranking.reset_index()
     with atomic_path(paths[0], overwrite=overwrite) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8", float_format="%.6g")
+        table.to_csv(tmp, index=False, encoding="utf-8")
     target_year = scenario.value("general.target_year")
     headers = {
         k: v.replace("målåret", f"{target_year}").replace("target year", f"{target_year}")

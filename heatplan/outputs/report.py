@@ -47,8 +47,6 @@ SUMMARY_KEYS = (
     "used",
     "gap",
     "objective_t",
-    "properties_individual",
-    "dh_works_end_year",
     "n_properties",
 )
 """``plan.summary`` facts shown in the report's summary (run times are left out so reruns

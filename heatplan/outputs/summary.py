@@ -12,6 +12,10 @@ def _n(value: float, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def _districts(n: int) -> str:
+    return f"{n} district" + ("" if n == 1 else "s")
+
+
 def _years(start: object, end: object) -> str:
     if pd.isna(start) and pd.isna(end):
         return "-"
@@ -25,18 +29,26 @@ def _phase_lines(plan: Plan) -> list[str]:
     districts = plan.districts
     target = props[props["is_to_convert"].astype(bool) & props["recommendation"].ne("none")]
     lines = []
-    scheduled = districts[districts["phase"].notna()]
+    # districts built before the plan period (no start year) are not part of a phase
+    scheduled = districts[districts["phase"].notna() & districts["start_year"].notna()]
     for phase, group in scheduled.groupby("phase"):
-        n_props = int(target["phase"].eq(phase).sum())
+        n_props = int(target["district_id"].isin(group.index).sum())
         lines.append(
-            f"  phase {int(phase)}: {_n(n_props)} properties in {len(group)} districts, works "
+            f"  phase {int(phase)}: {_n(n_props)} properties in {_districts(len(group))}, works "
             f"{_years(group['start_year'].min(), group['end_year'].max())}"
         )
     individual = target["recommendation"].eq("individual_heat_pump")
     n_dist = target.loc[individual, "district_id"].nunique()
     lines.append(
-        f"  individual heat pumps: {_n(int(individual.sum()))} properties in {n_dist} districts"
+        f"  individual heat pumps: {_n(int(individual.sum()))} properties in {_districts(n_dist)}"
     )
+    built = districts.index[districts["phase"].notna() & districts["start_year"].isna()]
+    n_built = int(target["district_id"].isin(built).sum())
+    if n_built:
+        lines.append(
+            f"  mains laid before the plan period: {_n(n_built)} properties in "
+            f"{_districts(len(built))} (offered a connection in the first plan year)"
+        )
     elsewhere = len(target) - int(target["phase"].notna().sum()) - int(individual.sum())
     if elsewhere:
         lines.append(f"  neither (not routed or rejected): {_n(elsewhere)} properties")
@@ -77,15 +89,8 @@ def _co2_lines(plan: Plan) -> list[str]:
     lines = [
         f"CO2 of building heat: {_n(base)} t in {base_year}; in {target_year} "
         f"{cut(float(row['co2_t']))}; target −{share:.0%} = {_n(float(row['target_co2_t']))} t",
-        f"  {target_year} without carbon capture {cut(float(row['co2_without_ccs_t']))}, "
-        f"with {cut(float(row['co2_with_ccs_t']))}",
     ]
-    takeup = [c for c in traj.columns if c.startswith("co2_takeup_")]
-    if takeup:
-        lines.append(
-            f"  {target_year} by final take-up: "
-            + ", ".join(f"{c.split('_')[2]} %: {_n(float(row[c]))} t" for c in takeup)
-        )
+    # the plan's own notes: with and without carbon capture, the gap, take-up sensitivity
     lines += [f"  {note}" for note in plan.summary.get("co2_notes", [])]
     return lines
 
@@ -115,7 +120,8 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
     if len(individual):
         lines.append("Districts recommended for individual heat pumps:")
         lines += [f"  {d} {row['name']}: {row['reason']}" for d, row in individual.iterrows()]
-    flagged = districts[districts.get("is_flagged", False) == True]  # noqa: E712
+    is_flagged = districts.get("is_flagged", pd.Series(False, index=districts.index))
+    flagged = districts[is_flagged.fillna(False).astype(bool) & districts["start_year"].notna()]
     if len(flagged):
         lines.append(
             f"Flagged for review: {len(flagged)} candidate districts stay district heating by "

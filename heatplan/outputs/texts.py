@@ -146,7 +146,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "sec_changes": {"da": "Ændringer siden sidste plan", "en": "Changes since the previous plan"},
     "sec_rejected": {"da": "Afviste inddata", "en": "Rejected input"},
     "sec_assumptions": {"da": "Forudsætninger", "en": "Assumptions"},
-    "no_changes": {"da": "Ingen tidligere plan angivet.", "en": "No previous plan given."},
+    "no_changes": {
+        "da": "Ingen ændringer i forhold til den forrige plan.",
+        "en": "No changes against the previous plan.",
+    },
     "none_rejected": {"da": "Ingen rækker afvist.", "en": "No rows rejected."},
     # charts
     "chart_year": {"da": "År", "en": "Year"},

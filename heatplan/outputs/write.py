@@ -106,7 +106,7 @@ def write_outputs(
         extra = [path for writer in also for path in writer()]
     for _ in map_paths():
         step()
-    logger.info("Wrote %d planner outputs to %s", len(paths), out_dir)
+    logger.info("Wrote %d outputs to %s", len(paths) + len(extra), out_dir)
     return paths + extra
 
 

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.config import Scenario
-from heatplan.errors import SchemaError
+from heatplan.errors import ScenarioError, SchemaError
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,10 @@ def annuity_factor(rate: float, years: float) -> float:
     >>> round(annuity_factor(0.0, 20), 3), round(annuity_factor(0.035, 15), 4)
     (0.05, 0.0868)
     """
+    if years <= 0 or rate <= -1:
+        msg = (f"A lifetime of {years} years at a discount rate of {rate} has no annuity; set "
+               "economics.*_lifetime_years > 0 and economics.discount_rate > -1.")
+        raise ScenarioError(msg)
     if rate == 0:
         return 1.0 / years
     return rate / (1.0 - (1.0 + rate) ** -years)
@@ -250,7 +254,9 @@ def district_economics(
     sp_cost = sp_cost.fillna(sp_len * float(econ_cfg["service_pipe_dkk_per_m"]))
     mean_sp = sp_cost.groupby(conv["district_id"]).mean().reindex(econ.index)
     mean_sp = mean_sp.fillna(float(sp_cost.mean()) if sp_cost.notna().any() else 0.0)
-    econ["service_cost_dkk"] = mean_sp * econ["n_expected"]
+    has_network = (econ["trench_m"] + econ["feeder_trench_m"] > 0) | econ["status"].eq(
+        "existing_dh")
+    econ["service_cost_dkk"] = (mean_sp * econ["n_expected"]).where(has_network, 0.0)
     econ["connection_cost_dkk"] = float(econ_cfg["house_connection_dkk"]) * econ["n_expected"]
     econ["cost_dkk"] = econ["mains_cost_dkk"] + econ["service_cost_dkk"] + econ[
         "connection_cost_dkk"]
@@ -388,12 +394,12 @@ def _reason(row: pd.Series, density: float, threshold: float, switch: bool, lang
     cls = row["density_class"] or "–"
     status = row["status"]
     if da:
-        cost_txt = (f"fjernvarme koster ca. {dh} kr./MWh om året mod {hp} kr./MWh for "
-                    f"individuelle varmepumper")
+        cost_txt = (f"fjernvarme koster ca. {dh} kr./MWh (inkl. annuitet af anlægget) mod "
+                    f"{hp} kr./MWh for individuelle varmepumper")
         dens_txt = f"lineær varmetæthed {dens} MWh/m/år ({cls}; tærskel {thr})"
     else:
-        cost_txt = (f"district heating costs about {dh} DKK/MWh a year against {hp} DKK/MWh "
-                    f"for individual heat pumps")
+        cost_txt = (f"district heating costs about {dh} DKK/MWh (investment annuity included) "
+                    f"against {hp} DKK/MWh for individual heat pumps")
         dens_txt = f"linear heat density {dens} MWh/m/a ({cls}; threshold {thr})"
     if status == "existing_dh":
         return (f"Eksisterende fjernvarmeområde; {n} ejendomme med gas eller olie tilbydes "
