@@ -260,3 +260,24 @@ def test_co2_by_year_sums_to_the_horizon_total():
     # school: 2026 on gas 50 × 0.226667 = 11.333 t; 2027 on DH 50 × 0.0812 = 4.06 t
     assert by_year.loc["school", 2026] == pytest.approx(50 * GAS)
     assert by_year.loc["school", 2027] == pytest.approx(4.06)
+
+
+def test_proposals_that_save_no_heat_leave_the_saving_to_the_class_step():
+    # the school's only proposal is new lighting: it saves electricity, no heat
+    light = pd.DataFrame({
+        "label_id": ["LS"], "proposal_id": ["1"], "description": ["LED-belysning"],
+        "investment_dkk": [200_000.0], "saving_dkk_a": [40_000.0], "heat_saved_kwh_a": [0.0],
+        "lifetime_a": [15.0], "is_profitable": [True],
+    })
+    r = rank_renovations(_properties(), LABELS, light, scenario=SCENARIO)
+    school = r.loc["school"]
+    assert school["saving_basis"] == "class_step"
+    assert school["heat_saved_mwh_a"] > 0  # label E → C saves heat
+
+
+def test_a_label_past_its_valid_to_date_is_to_be_renewed():
+    labels = LABELS.copy()
+    labels.loc[labels["label_id"] == "LS", "valid_to"] = "2022-01-01"  # from 2019: 6 years old
+    r = rank_renovations(_properties(), labels, PROPOSALS, scenario=SCENARIO)
+    assert not r.loc["school", "label_is_valid"]
+    assert r.loc["school", "renew_label_first"]
