@@ -96,3 +96,12 @@ def test_mains_laid_before_the_plan_period_give_offers_in_the_first_year():
     assert out.at["P0", "offer_year"] == 2024  # not 2022: offered when the plan starts
     assert out.at["P0", "connection_year"] >= 2024
     assert out.at["P1", "offer_year"] == 2025  # one year before digging, as usual
+
+
+def test_take_up_due_before_the_first_year_is_booked_in_it():
+    # works ended 2022; from 2024 the 100 open properties show the take-up due by then
+    curve = np.array([0.5, 0.6, 0.7, 0.8])  # cumulative shares 0, 1, 2, 3 years after
+    conn = expected_connections(pd.Series({"A": 100.0}), pd.Series({"A": 2022}),
+                                [2024, 2025, 2026], curve)
+    # 2024: 60 due by end of 2023 (cum[2] = 0.6 of the curve's first two years) + 10 new
+    assert conn.loc["A"].tolist() == pytest.approx([70.0, 10.0, 0.0])

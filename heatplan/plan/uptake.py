@@ -107,6 +107,8 @@ def expected_connections(
     -------
     connections
         Index ``district_id``, one column per year: expected new connections in that year.
+        Where works ended before the first year, the take-up due by then is booked in the
+        first year.
     """
     years = [int(y) for y in years]
     n = n_to_convert.astype(float)
@@ -119,6 +121,13 @@ def expected_connections(
         inside = valid & (k <= len(curve) - 1)  # beyond the curve's end nothing new connects
         ki = np.where(inside, k, 0).astype(int)
         out[:, j] = n.to_numpy() * np.where(inside, cum[ki + 1] - cum[ki], 0.0)
+    if years:
+        # works that ended before the first year: the take-up due by then, which has not
+        # happened (n counts properties not yet connected), is booked in the first year
+        before = years[0] - end
+        due = ~np.isnan(before) & (before > 0)
+        bi = np.where(due, np.minimum(before, len(curve)), 0).astype(int)
+        out[:, 0] += n.to_numpy() * np.where(due, cum[bi], 0.0)
     return pd.DataFrame(out, index=n.index, columns=pd.Index(years, name="year"))
 
 
