@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from heatplan.io.atomic import atomic_path
+from heatplan.model.heating import HEATING_TYPES
 from heatplan.outputs import charts
 from heatplan.outputs.texts import (
     TEXTS,
@@ -377,20 +378,33 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
             years,
             _totals(years, ["connections", "trench_km", "cost_dkk"]),
         ),
-        ReportTable(
-            "renovation", text("sec_renovation", lang), _plain(plan.renovation, "property_id")
-        ),
+        ReportTable("renovation", text("sec_renovation", lang), _renovation_table(plan, lang)),
     ]
     if plan.co2_trajectory is not None and len(plan.co2_trajectory):
         trajectory = plan.co2_trajectory.copy()
         trajectory.index.name = "year"
         tables.append(ReportTable("co2", text("sec_co2", lang), trajectory.reset_index()))
     if plan.changes is not None:
-        tables.append(ReportTable("changes", text("sec_changes", lang), _plain(plan.changes)))
+        changes = _plain(plan.changes)
+        if "kind" in changes:
+            changes["kind"] = [code_text("kind", v, lang) for v in changes["kind"]]
+        tables.append(ReportTable("changes", text("sec_changes", lang), changes))
     rejected = _rejected_table(plan)
     if len(rejected):
         tables.append(ReportTable("rejected", text("sec_rejected", lang), rejected))
     return tables
+
+
+def _renovation_table(plan: Plan, lang: str) -> pd.DataFrame:
+    """The ranking with heating types in words (Danish names from ``model.heating``)."""
+    table = _plain(plan.renovation, "property_id")
+    if "heating_type" in table and lang == "da":
+        table["heating_type"] = table["heating_type"].map(HEATING_TYPES).fillna(
+            table["heating_type"]
+        )
+    elif "heating_type" in table:
+        table["heating_type"] = table["heating_type"].astype(str).str.replace("_", " ")
+    return table
 
 
 def _total_label(key: str, lang: str) -> str:

@@ -171,6 +171,9 @@ TEXTS: dict[str, dict[str, str]] = {
     # column labels
     "col_district_id": {"da": "Distrikt-id", "en": "District id"},
     "col_name": {"da": "Navn", "en": "Name"},
+    "col_property_id": {"da": "Bygnings-id", "en": "Building id"},
+    "kind_property": {"da": "Ejendom", "en": "Property"},
+    "kind_district": {"da": "Distrikt", "en": "District"},
     "col_status": {"da": "Status", "en": "Status"},
     "col_phase": {"da": "Fase", "en": "Phase"},
     "col_start_year": {"da": "Startår", "en": "Start year"},
