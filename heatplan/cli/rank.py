@@ -111,15 +111,17 @@ def command(
     if lang == "da":
         ccs_text = f"med CO2-fangst fra {ccs_year}" if ccs_on else "uden CO2-fangst"
         click.echo(
-            f"{n} kommunale bygninger; {labelled.sum()} med energimærke, heraf {share:.0f} % D "
-            f"eller dårligere; {renew} skal have fornyet mærket. Samlet CO2-besparelse "
+            f"{n} kommunale bygninger; {labelled.sum()} med energimærke"
+            + (f", heraf {share:.0f} % D eller dårligere" if labelled.any() else "")
+            + f"; {renew} skal have fornyet mærket. Samlet CO2-besparelse "
             f"{first}–{last}: {total.replace(',', '.')} t ({ccs_text})."
         )
     else:
         ccs_text = f"with carbon capture from {ccs_year}" if ccs_on else "without carbon capture"
         click.echo(
-            f"{n} municipal buildings; {labelled.sum()} with a label, {share:.0f} % of them D "
-            f"or worse; {renew} need a new label. Total CO2 saving {first}–{last}: {total} t "
+            f"{n} municipal buildings; {labelled.sum()} with a label"
+            + (f", {share:.0f} % of them D or worse" if labelled.any() else "")
+            + f"; {renew} need a new label. Total CO2 saving {first}–{last}: {total} t "
             f"({ccs_text})."
         )
     for pid, row in ranking.head(top).iterrows():

@@ -44,13 +44,6 @@ DISTRICT_HEATING = "district_heating"
 INDIVIDUAL = "individual_heat_pump"
 EXISTING = "existing_dh"
 
-RECOMMENDATION_NAMES = {
-    "da": {DISTRICT_HEATING: "fjernvarme", INDIVIDUAL: "individuel varmeforsyning (varmepumpe)",
-           EXISTING: "eksisterende fjernvarme"},
-    "en": {DISTRICT_HEATING: "district heating", INDIVIDUAL: "individual heat pumps",
-           EXISTING: "existing district heating"},
-}
-"""Human-readable names of the recommendation codes."""
 
 
 def _num(x: float, decimals: int, lang: str) -> str:

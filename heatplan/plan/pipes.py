@@ -56,7 +56,8 @@ def pipe_table(scenario: Scenario) -> pd.DataFrame:
     dn = np.asarray(p["dn"], dtype=int)
     for name, values in cols.items():
         if len(values) != len(dn):
-            msg = (f"Scenario pipes.{name} has {len(values)} values but pipes.dn has {len(dn)}; "
+            key = "trench_cost_dkk_per_m" if name == "cost_dkk_per_m" else name
+            msg = (f"Scenario pipes.{key} has {len(values)} values but pipes.dn has {len(dn)}; "
                    "give one value per DN.")
             raise ScenarioError(msg)
     table = pd.DataFrame(cols, index=pd.Index(dn, name="dn")).astype(float)

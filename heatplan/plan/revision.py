@@ -26,7 +26,6 @@ from heatplan.errors import InputDataError, SchemaError
 logger = logging.getLogger(__name__)
 
 PROGRESS_CODES = ("connected", "signed_up", "declined", "")
-FIXING_CODES = ("connected", "signed_up")
 
 
 def load_progress(path: Path | str) -> pd.Series:

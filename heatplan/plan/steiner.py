@@ -7,7 +7,7 @@ Two solvers:
   :mod:`scipy.sparse.csgraph`, then improved: MST of the subgraph induced by the tree's nodes,
   pruning of non-terminal leaves, and key-path exchange (each path between key nodes is
   replaced by a shorter path that reconnects the two halves, found by a bounded Dijkstra).
-* :func:`steiner_tree_exact` — a directed single-commodity flow MILP solved by HiGHS
+* :func:`steiner_tree_exact` — a directed cut formulation with cut generation, solved by HiGHS
   (:func:`scipy.optimize.milp`) after safe reductions (non-terminal leaves removed, non-terminal
   degree-2 chains contracted, parallel edges reduced to the shortest).
 
@@ -478,9 +478,6 @@ def _back_cuts(n: int, tail: np.ndarray, head: np.ndarray, x: np.ndarray, root: 
             break
         f = np.asarray(flow.flow[tail, head]).ravel()
         # reversed residual arcs: j -> i where i -> j has spare capacity, i -> j where it has flow
-        rev = sparse.csr_matrix(
-            (np.ones(2 * len(tail)), (np.r_[head, tail], np.r_[tail, head])), shape=(n, n)
-        )
         spare = np.r_[cap - f > 0, f > 0]
         rev = sparse.csr_matrix(
             (spare.astype(float), (np.r_[head, tail], np.r_[tail, head])), shape=(n, n)
