@@ -192,3 +192,77 @@ def test_mains_away_from_streets_are_reported(scenario):
     # the street edge is only 40 % along a main: not existing network, but its end node is fed
     assert (g.kind == "existing").sum() == 0
     assert g.feed.tolist().count(EXISTING_NETWORK) == 1
+
+
+def _arc(length: float, n_pieces: int) -> list[list[tuple[float, float]]]:
+    """A quarter circle ``length`` metres long drawn as ``n_pieces`` straight pieces."""
+    radius = length / (np.pi / 2)
+    t = np.linspace(0.0, np.pi / 2, n_pieces + 1)
+    xy = list(zip(radius * np.cos(t), radius * np.sin(t), strict=True))
+    return [[xy[i], xy[i + 1]] for i in range(n_pieces)]
+
+
+def test_street_drawn_as_short_pieces_is_not_collapsed(scenario):
+    # a 94 m curved street of 39 pieces of 2.4 m: every inner end already touches the next
+    g = build_street_graph(lines(*_arc(94.0, 39)), scenario=scenario)
+    r = g.report
+    assert g.length_m.sum() == pytest.approx(94.0, rel=0.001)
+    assert g.n_edges == 39
+    assert r.components_after == 1
+    assert r.endpoints_snapped == 0
+    assert r.overlap_removed_m == pytest.approx(0.0, abs=0.01)  # grid rounding only
+    assert "-0 m" not in r.summary()
+    # pieces shorter than half the tolerance: the outer ends are not extended onto the street
+    fine = build_street_graph(lines(*_arc(30.0, 30)), scenario=scenario)
+    assert fine.length_m.sum() == pytest.approx(30.0, rel=0.001)
+    assert fine.n_edges == 30
+    assert fine.report.endpoints_snapped == 0
+
+
+def test_short_pieces_then_a_long_piece_keep_their_length(scenario):
+    # 160 m: 30 pieces of 2 m, then one of 100 m
+    pieces = [[(2.0 * i, 0.0), (2.0 * i + 2, 0.0)] for i in range(30)] + [[(60, 0), (160, 0)]]
+    g = build_street_graph(lines(*pieces), scenario=scenario)
+    assert g.length_m.sum() == pytest.approx(160.0)
+    assert g.n_edges == 31
+    assert g.report.components_after == 1
+    assert g.report.overlap_removed_m >= 0.0
+
+
+def test_near_miss_beside_short_pieces_is_still_joined(scenario):
+    # a street of 2 m pieces ending 2 m short of the next street's end: only that gap closes
+    pieces = [[(2.0 * i, 0.0), (2.0 * i + 2, 0.0)] for i in range(10)] + [[(22, 0), (80, 0)]]
+    g = build_street_graph(lines(*pieces), scenario=scenario)
+    assert g.report.components_before == 2
+    assert g.report.components_after == 1
+    assert g.report.endpoints_snapped == 2  # the two ends of the gap, nothing else
+    assert g.length_m.sum() == pytest.approx(80.0)
+    # and a side street ending 2 m short of a street drawn as short pieces gets an extension
+    side = [*pieces, [(11, 2), (11, 50)]]
+    g = build_street_graph(lines(*side), scenario=scenario)
+    assert g.report.components_after == 1
+    assert g.length_m.sum() == pytest.approx(80.0 + 50.0)
+
+
+def test_source_is_linked_to_the_nearest_point_of_the_street(scenario):
+    # a source 30 m from the middle of an 800 m street with nodes only at its ends
+    streets = lines([(0, 0), (800, 0)])
+    sources = gpd.GeoDataFrame({"source_id": ["VF1"], "capacity_mw": [5.0]},
+                               geometry=[Point(X0 + 400, Y0 + 30)], crs=CRS)
+    g = build_street_graph(streets, heat_sources=sources, scenario=scenario)
+    link = np.flatnonzero(g.kind == "source_link")
+    assert len(link) == 1
+    assert g.length_m[link[0]] == pytest.approx(30.0)
+    assert g.sources.loc["VF1", "link_m"] == pytest.approx(30.0)
+    assert g.feed[g.sources.loc["VF1", "node"]] == "VF1"
+    # the street is split where the link meets it
+    street = g.kind == "street"
+    assert sorted(np.round(g.length_m[street], 6)) == [400.0, 400.0]
+    meet = g.v[link[0]]
+    assert (g.x[meet], g.y[meet]) == pytest.approx((X0 + 400, Y0))
+    assert g.report.sources_joined == 1
+    # the maximum distance is measured to the street, not to its nearest node
+    far = build_street_graph(streets, heat_sources=sources, scenario=scenario.with_values(
+        network__source_max_distance_m=29.0))
+    assert far.report.sources_rejected == ("VF1",)
+    assert (far.kind == "source_link").sum() == 0

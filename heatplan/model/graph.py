@@ -5,10 +5,10 @@ two pieces were meant to meet, duplicated and zero-length pieces. :func:`build_s
 nodes the lines at every crossing, snaps near-misses within a tolerance, drops duplicates and
 zero-length pieces, and reports what it changed (:class:`CleaningReport`). It then joins the
 existing district-heating mains (street edges along a main become zero-new-cost "existing
-network" edges, their nodes feed points) and the heat sources (each linked to its nearest street
-node). :func:`connect_properties` links every property to the nearest street edge of a piece of
-graph that reaches a feed point, splitting the edge there; properties that cannot be linked are
-returned with their reason, never dropped.
+network" edges, their nodes feed points) and the heat sources (each linked to the nearest point
+of its nearest street, splitting the street edge there). :func:`connect_properties` links every
+property to the nearest street edge of a piece of graph that reaches a feed point, splitting the
+edge there; properties that cannot be linked are returned with their reason, never dropped.
 
 The graph is kept in plain numpy arrays (node coordinates; edge end nodes, lengths, kinds and
 LineString geometries) so that routing can use :mod:`scipy.sparse.csgraph`;
@@ -39,7 +39,7 @@ EXISTING_NETWORK = "existing_network"
 
 EDGE_KINDS = ("street", "existing", "source_link")
 """Edge kinds: a street where a new trench can be dug, a street with an existing main (no new
-trench), and the link from a heat source to its street node."""
+trench), and the link from a heat source to the nearest point of its street."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class CleaningReport:
     """Length of existing mains not lying along any street (outside the tolerance), in metres."""
     sources_joined: int = 0
     sources_rejected: tuple[str, ...] = ()
-    """Heat sources farther than the maximum distance from any street node."""
+    """Heat sources farther than the maximum distance from any street."""
 
     def summary(self) -> str:
         """Return a one-paragraph English summary for logs and reports."""
@@ -126,8 +126,8 @@ class StreetGraph:
     street_attributes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     """Attributes of the input street rows (``road_class``, ``name``), by position."""
     sources: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
-    """Heat sources (index ``source_id``): ``node`` (-1 when not joined), ``link_m`` (distance
-    to the street node), ``capacity_mw`` (NaN when unknown)."""
+    """Heat sources (index ``source_id``): ``node`` (-1 when not joined), ``link_m`` (length of
+    the link to the nearest point of the nearest street), ``capacity_mw`` (NaN when unknown)."""
 
     @property
     def n_nodes(self) -> int:
@@ -223,64 +223,121 @@ def _lines(gdf: gpd.GeoDataFrame, layer: str) -> tuple[np.ndarray, np.ndarray]:
     return parts[is_line], rows[is_line]
 
 
+def _end_distances(
+    ends: np.ndarray, lines: np.ndarray, grid: float, which: np.ndarray, limit: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Network distances (along the input lines, joined only where their ends coincide on the
+    grid) from the ends ``which`` to every end, up to ``limit`` metres (inf beyond).
+
+    Returns the node of every end, the rows of ``which`` mapped to distinct nodes, and the
+    distance matrix (one row per distinct node of ``which``, one column per node).
+    """
+    keys = np.round(ends / grid).astype(np.int64)
+    _, node = np.unique(keys, axis=0, return_inverse=True)
+    node = node.ravel()
+    n_nodes = int(node.max()) + 1
+    a, b = node[0::2], node[1::2]
+    w = np.maximum(shapely.length(lines), 1e-9)
+    ok = a != b
+    a, b, w = np.minimum(a, b)[ok], np.maximum(a, b)[ok], w[ok]
+    # parallel lines between the same two nodes: keep the shortest (coo -> csr would sum them)
+    order = np.lexsort((w, b, a))
+    a, b, w = a[order], b[order], w[order]
+    keep = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])][: len(a)]
+    mat = sparse.coo_matrix((w[keep], (a[keep], b[keep])), shape=(n_nodes, n_nodes)).tocsr()
+    src, row = np.unique(node[which], return_inverse=True)
+    dist = np.full((len(src), n_nodes), np.inf)
+    for start in range(0, len(src), 512):
+        dist[start:start + 512] = csgraph.dijkstra(
+            mat, directed=False, indices=src[start:start + 512], limit=limit)
+    return node, row.ravel(), dist
+
+
 def _snap_endpoints(
     lines: np.ndarray, tolerance: float, grid: float
 ) -> tuple[np.ndarray, int]:
     """Close gaps up to ``tolerance`` metres between line ends and between a line end and a line.
 
-    Ends within the tolerance of each other (and not already touching) move to their common
-    centre; a dangling end within the tolerance of another line gets a short extension to the
-    nearest point on that line. Returns the new lines and the number of ends moved.
+    Only dangling ends move: an end that coincides with another line's end (on the ``grid``)
+    is already a node. Dangling ends within the tolerance of each other move to their common
+    centre, grouped so that every two ends of a group are within the tolerance (groups never
+    chain along a street drawn as short pieces); a dangling end still left within the tolerance
+    of another line gets a short extension to the nearest point on that line. A gap is not
+    closed when the input lines already join the two sides within ``4 * tolerance`` metres
+    (the neighbouring pieces of the same street). Returns the new lines and the number of ends
+    moved.
     """
     n = len(lines)
     if n == 0 or tolerance <= 0:
         return lines, 0
+    limit = 4.0 * tolerance
     coords = [shapely.get_coordinates(g) for g in lines]
     ends = np.array([[c[0], c[-1]] for c in coords]).reshape(-1, 2)  # 2 ends per line
-    # 1. end-to-end clusters
-    tree = cKDTree(ends)
-    pairs = tree.query_pairs(tolerance, output_type="ndarray")
+    keys = np.round(ends / grid).astype(np.int64)
+    _, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    dangling = counts[inverse.ravel()] == 1
+    d_idx = np.flatnonzero(dangling)
     moved = np.zeros(len(ends), bool)
     new_ends = ends.copy()
+    if len(d_idx) == 0:
+        return lines, 0
+    node, row_of, net = _end_distances(ends, lines, grid, d_idx, limit)
+    net_row = np.full(len(ends), -1)
+    net_row[d_idx] = row_of
+
+    # 1. dangling end to dangling end: complete-linkage groups, closest pairs first
+    pairs = cKDTree(ends[d_idx]).query_pairs(tolerance, output_type="ndarray")
     if len(pairs):
-        # ends of the same line never merge (that would collapse a short piece)
-        pairs = pairs[pairs[:, 0] // 2 != pairs[:, 1] // 2]
-        graph = sparse.coo_matrix(
-            (np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(ends), len(ends))
-        )
-        _, label = csgraph.connected_components(graph, directed=False)
-        centre = np.zeros((label.max() + 1, 2))
-        np.add.at(centre, label, ends)
-        centre /= np.bincount(label)[:, None]
-        new_ends = centre[label]
+        pa, pb = d_idx[pairs[:, 0]], d_idx[pairs[:, 1]]
+        gap = np.hypot(*(ends[pa] - ends[pb]).T)
+        # ends of the same line, or of lines already joined nearby, stay apart
+        apart = (pa // 2 != pb // 2) & ~(net[net_row[pa], node[pb]] <= limit)
+        pa, pb, gap = pa[apart], pb[apart], gap[apart]
+        group = {int(e): [int(e)] for e in np.unique(np.r_[pa, pb])}
+        for i in np.argsort(gap, kind="stable"):
+            ga, gb = group[int(pa[i])], group[int(pb[i])]
+            if ga is gb:
+                continue
+            members = np.array(ga + gb)
+            span = np.hypot(*(ends[members][:, None] - ends[members][None]).transpose(2, 0, 1))
+            if span.max() > tolerance or len({m // 2 for m in members}) < len(members):
+                continue
+            merged = ga + gb
+            for m in merged:
+                group[m] = merged
+        for members in {id(g): g for g in group.values()}.values():
+            if len(members) > 1:
+                new_ends[members] = ends[members].mean(axis=0)
         moved = np.hypot(*(new_ends - ends).T) > grid
+
     # 2. dangling ends near another line (T-junction undershoots)
-    rounded = np.round(new_ends, 3)
+    rounded = np.round(new_ends / grid).astype(np.int64)
     _, inverse, counts = np.unique(rounded, axis=0, return_inverse=True, return_counts=True)
-    dangling = counts[inverse.ravel()] == 1
-    line_tree = shapely.STRtree(lines)
-    end_points = shapely.points(new_ends)
-    d_idx = np.flatnonzero(dangling)
+    d_idx = np.flatnonzero((counts[inverse.ravel()] == 1) & dangling)
     extend_to: dict[int, np.ndarray] = {}
     if len(d_idx):
-        pts = end_points[d_idx]
-        pair_idx = line_tree.query(pts, predicate="dwithin", distance=tolerance)
-        if pair_idx.shape[1]:
-            e_pos, line_idx = pair_idx
-            own = d_idx[e_pos] // 2
-            ok = line_idx != own
-            e_pos, line_idx = e_pos[ok], line_idx[ok]
-            dist = shapely.distance(pts[e_pos], lines[line_idx])
-            ok = dist > 1e-9
-            e_pos, line_idx, dist = e_pos[ok], line_idx[ok], dist[ok]
-            order = np.lexsort((dist, e_pos))
-            e_pos, line_idx = e_pos[order], line_idx[order]
-            first = np.r_[True, e_pos[1:] != e_pos[:-1]][: len(e_pos)]
-            for ep, li in zip(e_pos[first], line_idx[first], strict=True):
-                target = lines[li]
-                p = shapely.line_interpolate_point(target, shapely.line_locate_point(
-                    target, pts[ep]))
-                extend_to[int(d_idx[ep])] = shapely.get_coordinates(p)[0]
+        line_tree = shapely.STRtree(lines)
+        pts = shapely.points(new_ends[d_idx])
+        e_pos, line_idx = line_tree.query(pts, predicate="dwithin", distance=tolerance)
+        ok = line_idx != d_idx[e_pos] // 2
+        e_pos, line_idx = e_pos[ok], line_idx[ok]
+        dist = shapely.distance(pts[e_pos], lines[line_idx])
+        ok = dist > 1e-9
+        e_pos, line_idx, dist = e_pos[ok], line_idx[ok], dist[ok]
+        # skip lines the end already reaches within the limit along the input lines
+        at = shapely.line_locate_point(lines[line_idx], pts[e_pos])
+        length = shapely.length(lines[line_idx])
+        r = net_row[d_idx[e_pos]]
+        along = np.minimum(net[r, node[2 * line_idx]] + at,
+                           net[r, node[2 * line_idx + 1]] + length - at)
+        ok = ~(along <= limit)
+        e_pos, line_idx, dist, at = e_pos[ok], line_idx[ok], dist[ok], at[ok]
+        order = np.lexsort((dist, e_pos))
+        e_pos, line_idx, at = e_pos[order], line_idx[order], at[order]
+        first = np.r_[True, e_pos[1:] != e_pos[:-1]][: len(e_pos)]
+        targets = shapely.line_interpolate_point(lines[line_idx[first]], at[first])
+        for ep, p in zip(e_pos[first], shapely.get_coordinates(targets), strict=True):
+            extend_to[int(d_idx[ep])] = p
     out = []
     n_moved = int(moved.sum()) + len(extend_to)
     for i, c in enumerate(coords):
@@ -359,8 +416,9 @@ def build_street_graph(
         of their length) become ``"existing"`` edges with no new trench; their nodes, and
         street nodes within the tolerance of a main, become feed points.
     heat_sources
-        Feed points (Points) indexed by ``source_id``; each is linked to its nearest street node
-        within ``network.source_max_distance_m`` by a ``"source_link"`` edge.
+        Feed points (Points) indexed by ``source_id``; each is linked to the nearest point of
+        its nearest street within ``network.source_max_distance_m`` by a ``"source_link"``
+        edge (the street edge is split there).
     scenario
         Uses ``network.snap_tolerance_m``, ``network.grid_size_m``,
         ``network.excluded_road_classes`` and the parameters above.
@@ -413,7 +471,7 @@ def build_street_graph(
     # drop self-loops that snapping or noding may leave on tiny pieces
     loop = (u == v) & (shapely.length(pieces) < 2 * tol)
     pieces, u, v = pieces[~loop], u[~loop], v[~loop]
-    overlap_m = float(shapely.length(snapped).sum() - shapely.length(pieces).sum())
+    overlap_m = max(0.0, float(shapely.length(snapped).sum() - shapely.length(pieces).sum()))
 
     # nodes that are no end of any (snapped) input line were created at crossings
     ends = np.vstack([
@@ -540,8 +598,15 @@ def _share_near(lines: np.ndarray, tree: shapely.STRtree, tol: float, step: floa
 def _join_sources(
     graph: StreetGraph, sources: gpd.GeoDataFrame, scenario: Scenario
 ) -> tuple[StreetGraph, int, list[str]]:
-    """Add each heat source as a node linked to its nearest street node."""
+    """Add each heat source as a node linked to the nearest point of the nearest street edge.
+
+    The source is projected on the nearest street (or existing-main) edge, which is split
+    there (:func:`_split_edges_at`); a ``"source_link"`` edge runs straight from the source to
+    the split node. Sources farther than ``network.source_max_distance_m`` from every street
+    are reported and not joined.
+    """
     max_d = float(scenario.value("network.source_max_distance_m"))
+    grid = float(scenario.value("network.grid_size_m"))
     if sources.crs is not None and sources.crs.to_epsg() != 25832:
         msg = (f"Layer heat_sources is in {sources.crs}, not EPSG:25832. Reproject it first "
                "(GeoDataFrame.to_crs('EPSG:25832')).")
@@ -549,34 +614,43 @@ def _join_sources(
     ids = (sources["source_id"] if "source_id" in sources.columns else sources.index).astype(str)
     pts = shapely.force_2d(np.asarray(sources.geometry.values, dtype=object))
     sxy = shapely.get_coordinates(pts)
-    dist, nearest = cKDTree(np.c_[graph.x, graph.y]).query(sxy)
+    street_idx = np.flatnonzero(graph.kind != "source_link")
+    segs, seg_edge = _segments(graph.geometry[street_idx])
+    (p_i, s_i), d = shapely.STRtree(segs).query_nearest(
+        pts, return_distance=True, all_matches=False)
+    dist = np.full(len(pts), np.inf)
+    edge = np.full(len(pts), -1)
+    dist[p_i] = d
+    edge[p_i] = street_idx[seg_edge[s_i]]
     ok = dist <= max_d
     rejected = ids[~ok].tolist()
-    for sid, d in zip(rejected, dist[~ok], strict=True):
-        logger.warning("Heat source %s is %.0f m from the nearest street node (max %.0f m); "
-                       "it is not joined", sid, d, max_d)
+    for sid, dd in zip(rejected, dist[~ok], strict=True):
+        logger.warning("Heat source %s is %.0f m from the nearest street (max %.0f m); "
+                       "it is not joined", sid, dd, max_d)
+    split, street_node, _, _ = _split_edges_at(graph, edge[ok], pts[ok], grid)
     k = int(ok.sum())
-    n = graph.n_nodes
+    n = split.n_nodes
     new_nodes = np.arange(n, n + k)
     node = np.full(len(ids), -1)
     node[ok] = new_nodes
     capacity = (pd.to_numeric(sources["capacity_mw"], errors="coerce").to_numpy(dtype=float)
                 if "capacity_mw" in sources.columns else np.full(len(ids), np.nan))
-    table = pd.DataFrame({"node": node, "link_m": dist, "capacity_mw": capacity},
-                         index=pd.Index(ids.to_numpy(), name="source_id"))
     links = shapely.linestrings(
-        np.stack([sxy[ok], np.c_[graph.x[nearest[ok]], graph.y[nearest[ok]]]], axis=1)
-    )
-    link_len = np.maximum(dist[ok], 0.0)
+        np.stack([sxy[ok], np.c_[split.x[street_node], split.y[street_node]]], axis=1)
+    ).reshape(-1)
+    link_m = dist.copy()
+    link_m[ok] = shapely.length(links)
+    table = pd.DataFrame({"node": node, "link_m": link_m, "capacity_mw": capacity},
+                         index=pd.Index(ids.to_numpy(), name="source_id"))
     g = replace(
-        graph,
-        x=np.r_[graph.x, sxy[ok, 0]], y=np.r_[graph.y, sxy[ok, 1]],
-        feed=np.r_[graph.feed, ids[ok].to_numpy(dtype=object)],
-        u=np.r_[graph.u, new_nodes], v=np.r_[graph.v, nearest[ok]],
-        length_m=np.r_[graph.length_m, link_len],
-        kind=np.r_[graph.kind, np.full(k, "source_link", dtype=object)],
-        geometry=np.r_[graph.geometry, links],
-        street_row=np.r_[graph.street_row, np.full(k, -1)],
+        split,
+        x=np.r_[split.x, sxy[ok, 0]], y=np.r_[split.y, sxy[ok, 1]],
+        feed=np.r_[split.feed, ids[ok].to_numpy(dtype=object)],
+        u=np.r_[split.u, new_nodes], v=np.r_[split.v, street_node],
+        length_m=np.r_[split.length_m, shapely.length(links)],
+        kind=np.r_[split.kind, np.full(k, "source_link", dtype=object)],
+        geometry=np.r_[split.geometry, links],
+        street_row=np.r_[split.street_row, np.full(k, -1)],
         sources=table,
     )
     return g, k, rejected
@@ -631,6 +705,65 @@ def _split_lines(lines: np.ndarray, cut_line: np.ndarray, cut_pos: np.ndarray
     piece = np.cumsum(starts) - 1
     pieces = shapely.linestrings(xy, indices=piece)
     return pieces, line[starts]
+
+
+def _split_edges_at(
+    graph: StreetGraph, e: np.ndarray, pts: np.ndarray, grid: float
+) -> tuple[StreetGraph, np.ndarray, int, int]:
+    """Split edges ``e`` at the points nearest to ``pts`` (one point per edge entry).
+
+    A point within ``grid`` of an edge end uses that end node; split points on one edge are
+    sorted along it and points closer than ``grid`` share a node. New nodes on an existing
+    main are feed points. Returns the split graph, the node of every point, and the numbers
+    of edges split and nodes added.
+    """
+    lines = graph.geometry[e]
+    pos = shapely.line_locate_point(lines, pts)
+    elen = graph.length_m[e]
+    # ends snap to the existing end nodes
+    node_of = np.full(len(e), -1)
+    node_of[pos <= grid] = graph.u[e[pos <= grid]]
+    node_of[pos >= elen - grid] = graph.v[e[pos >= elen - grid]]
+    interior = node_of < 0
+
+    n0 = graph.n_nodes
+    ii = np.flatnonzero(interior)
+    order = ii[np.lexsort((pos[ii], e[ii]))]
+    e_s, p_s = e[order], pos[order]
+    # one cut per edge and position; positions closer than the grid share a cut
+    new_cut = np.ones(len(order), bool)
+    new_cut[1:] = (e_s[1:] != e_s[:-1]) | (np.diff(p_s) > grid)
+    cut_id = np.cumsum(new_cut) - 1
+    node_of[order] = n0 + cut_id
+    cut_edge, cut_pos = e_s[new_cut], p_s[new_cut]
+    split_edges, n_cuts = np.unique(cut_edge, return_counts=True)
+    pieces, piece_edge = _split_lines(graph.geometry, cut_edge, cut_pos)
+    cut_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(graph.geometry[cut_edge], cut_pos)).reshape(-1, 2)
+    # chains u -> cut 1 -> ... -> cut k -> v along each split edge
+    first_cut = np.r_[0, np.cumsum(n_cuts)[:-1]]
+    piece_no = np.arange(len(piece_edge)) - np.repeat(first_cut + np.arange(len(n_cuts)),
+                                                       n_cuts + 1)
+    edge_pos = np.repeat(np.arange(len(split_edges)), n_cuts + 1)
+    last = piece_no == n_cuts[edge_pos]
+    add_u = np.where(piece_no == 0, graph.u[piece_edge],
+                     n0 + first_cut[edge_pos] + piece_no - 1)
+    add_v = np.where(last, graph.v[piece_edge], n0 + first_cut[edge_pos] + piece_no)
+    keep = np.ones(graph.n_edges, bool)
+    keep[split_edges] = False
+    new_feed = np.where(graph.kind[cut_edge] == "existing", EXISTING_NETWORK, "").astype(object)
+    split_graph = replace(
+        graph,
+        x=np.r_[graph.x, cut_xy[:, 0]], y=np.r_[graph.y, cut_xy[:, 1]],
+        feed=np.r_[graph.feed, new_feed],
+        u=np.r_[graph.u[keep], add_u.astype(np.int64)],
+        v=np.r_[graph.v[keep], add_v.astype(np.int64)],
+        length_m=np.r_[graph.length_m[keep], shapely.length(pieces)],
+        kind=np.r_[graph.kind[keep], graph.kind[piece_edge]],
+        geometry=np.r_[graph.geometry[keep], pieces],
+        street_row=np.r_[graph.street_row[keep], graph.street_row[piece_edge]],
+    )
+    return split_graph, node_of, len(split_edges), len(cut_edge)
 
 
 def _segments(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -713,53 +846,7 @@ def connect_properties(
     )
 
     ok = np.flatnonzero(edge_of >= 0)
-    e = edge_of[ok]
-    lines = graph.geometry[e]
-    pos = shapely.line_locate_point(lines, pts[ok])
-    elen = graph.length_m[e]
-    # ends snap to the existing end nodes
-    node_of = np.full(len(ok), -1)
-    node_of[pos <= grid] = graph.u[e[pos <= grid]]
-    node_of[pos >= elen - grid] = graph.v[e[pos >= elen - grid]]
-    interior = node_of < 0
-
-    n0 = graph.n_nodes
-    ii = np.flatnonzero(interior)
-    order = ii[np.lexsort((pos[ii], e[ii]))]
-    e_s, p_s = e[order], pos[order]
-    # one cut per edge and position; positions closer than the grid share a cut
-    new_cut = np.ones(len(order), bool)
-    new_cut[1:] = (e_s[1:] != e_s[:-1]) | (np.diff(p_s) > grid)
-    cut_id = np.cumsum(new_cut) - 1
-    node_of[order] = n0 + cut_id
-    cut_edge, cut_pos = e_s[new_cut], p_s[new_cut]
-    split_edges, n_cuts = np.unique(cut_edge, return_counts=True)
-    pieces, piece_edge = _split_lines(graph.geometry, cut_edge, cut_pos)
-    cut_xy = shapely.get_coordinates(
-        shapely.line_interpolate_point(graph.geometry[cut_edge], cut_pos))
-    # chains u -> cut 1 -> ... -> cut k -> v along each split edge
-    first_cut = np.r_[0, np.cumsum(n_cuts)[:-1]]
-    piece_no = np.arange(len(piece_edge)) - np.repeat(first_cut + np.arange(len(n_cuts)),
-                                                       n_cuts + 1)
-    edge_pos = np.repeat(np.arange(len(split_edges)), n_cuts + 1)
-    last = piece_no == n_cuts[edge_pos]
-    add_u = np.where(piece_no == 0, graph.u[piece_edge],
-                     n0 + first_cut[edge_pos] + piece_no - 1)
-    add_v = np.where(last, graph.v[piece_edge], n0 + first_cut[edge_pos] + piece_no)
-    keep = np.ones(graph.n_edges, bool)
-    keep[split_edges] = False
-    new_feed = np.where(graph.kind[cut_edge] == "existing", EXISTING_NETWORK, "").astype(object)
-    split_graph = replace(
-        graph,
-        x=np.r_[graph.x, cut_xy[:, 0]], y=np.r_[graph.y, cut_xy[:, 1]],
-        feed=np.r_[graph.feed, new_feed],
-        u=np.r_[graph.u[keep], add_u.astype(np.int64)],
-        v=np.r_[graph.v[keep], add_v.astype(np.int64)],
-        length_m=np.r_[graph.length_m[keep], shapely.length(pieces)],
-        kind=np.r_[graph.kind[keep], graph.kind[piece_edge]],
-        geometry=np.r_[graph.geometry[keep], pieces],
-        street_row=np.r_[graph.street_row[keep], graph.street_row[piece_edge]],
-    )
+    split_graph, node_of, n_split, n_added = _split_edges_at(graph, edge_of[ok], pts[ok], grid)
     node_xy = np.c_[split_graph.x[node_of], split_graph.y[node_of]]
     service_geom = shapely.linestrings(
         np.stack([shapely.get_coordinates(pts[ok]), node_xy], axis=1)
@@ -771,6 +858,6 @@ def connect_properties(
     )
     logger.info(
         "Connected %d of %d properties (%d edges split, %d nodes added); %d rejected",
-        len(ok), len(pts), len(split_edges), len(cut_edge), len(failed),
+        len(ok), len(pts), n_split, n_added, len(failed),
     )
     return Connections(split_graph, service, rejected)
