@@ -72,6 +72,22 @@ def annuity_factor(rate: float, years: float) -> float:
     return rate / (1.0 - (1.0 + rate) ** -years)
 
 
+def trench_costs(trenches: pd.DataFrame, *, scenario: Scenario) -> pd.Series:
+    """Cost of each trench segment in DKK: its ``cost_dkk``, else length × the scenario's
+    ``economics.trench_cost_dkk_per_m``."""
+    cost = (trenches["cost_dkk"].astype(float) if "cost_dkk" in trenches.columns
+            else pd.Series(np.nan, index=trenches.index))
+    per_m = float(scenario.value("economics.trench_cost_dkk_per_m"))
+    return cost.fillna(trenches["length_m"].astype(float) * per_m)
+
+
+def _is_feeder(trenches: pd.DataFrame) -> pd.Series:
+    """True for segments that also carry heat to other districts (False when not known)."""
+    if "is_feeder" not in trenches.columns:
+        return pd.Series(False, index=trenches.index)
+    return trenches["is_feeder"].fillna(False).astype(bool)
+
+
 def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -210,11 +226,8 @@ def district_economics(
 
     # --- trenches: own mains and shares of feeder mains -----------------------------------
     t = trenches
-    cost = (t["cost_dkk"].astype(float) if "cost_dkk" in t.columns
-            else pd.Series(np.nan, index=t.index))
-    cost = cost.fillna(t["length_m"].astype(float) * float(econ_cfg["trench_cost_dkk_per_m"]))
-    is_feeder = (t["is_feeder"].fillna(False).astype(bool) if "is_feeder" in t.columns
-                 else pd.Series(False, index=t.index))
+    cost = trench_costs(t, scenario=scenario)
+    is_feeder = _is_feeder(t)
     own = ~is_feeder
     econ["trench_m"] = t.loc[own, "length_m"].groupby(t.loc[own, "district_id"]).sum().reindex(
         econ.index, fill_value=0.0).astype(float)
@@ -488,9 +501,7 @@ def district_works(
             if node not in dh:
                 carries.setdefault(node, set()).add(child)
             node = fed.get(node)
-    is_feeder = (t["is_feeder"].fillna(False).astype(bool) if "is_feeder" in t.columns
-                 else pd.Series(False, index=t.index))
-    built |= t["district_id"].isin(list(carries)) & is_feeder
+    built |= t["district_id"].isin(list(carries)) & _is_feeder(t)
     # segments upstream of built ones in individual districts: who do they carry for?
     users = segment_users(t)
     for seg in t.index[built & ~t["district_id"].isin(dh)]:

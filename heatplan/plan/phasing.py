@@ -1093,6 +1093,7 @@ def plan_rollout(
         district_works,
         recommend_districts,
         transit_note,
+        trench_costs,
     )
     from heatplan.plan.revision import apply_progress, compare_plans, fixed_districts
     from heatplan.plan.trajectory import co2_trajectory
@@ -1138,10 +1139,7 @@ def plan_rollout(
         rec.loc[forced, "reason"] = rec.loc[forced, "reason"] + note
     works, is_built = district_works(rec, trenches)
     rec = rec.join(works)
-    cost = (trenches["cost_dkk"].astype(float) if "cost_dkk" in trenches.columns
-            else pd.Series(np.nan, index=trenches.index))
-    cost = cost.fillna(trenches["length_m"].astype(float)
-                       * float(scenario.value("economics.trench_cost_dkk_per_m")))
+    cost = trench_costs(trenches, scenario=scenario)
     rec["works_cost_dkk"] = cost[is_built].groupby(trenches.loc[is_built, "district_id"]).sum(
         ).reindex(rec.index, fill_value=0.0)
     transit = rec["is_transit"].astype(bool)
