@@ -209,14 +209,19 @@ class StreetGraph:
 # cleaning
 
 
-def _lines(gdf: gpd.GeoDataFrame, layer: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return single 2-D LineStrings and the input row position of each."""
+def _require_project_crs(gdf: gpd.GeoDataFrame, layer: str) -> None:
+    """Raise :class:`SchemaError` when ``gdf`` has a CRS other than EPSG:25832."""
     if gdf.crs is not None and gdf.crs.to_epsg() != 25832:
         msg = (
             f"Layer {layer} is in {gdf.crs}, not EPSG:25832. Reproject it first "
             "(GeoDataFrame.to_crs('EPSG:25832'))."
         )
         raise SchemaError(msg)
+
+
+def _lines(gdf: gpd.GeoDataFrame, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return single 2-D LineStrings and the input row position of each."""
+    _require_project_crs(gdf, layer)
     geoms = shapely.force_2d(np.asarray(gdf.geometry.values, dtype=object))
     parts, rows = shapely.get_parts(geoms, return_index=True)
     is_line = shapely.get_type_id(parts) == 1
@@ -607,10 +612,7 @@ def _join_sources(
     """
     max_d = float(scenario.value("network.source_max_distance_m"))
     grid = float(scenario.value("network.grid_size_m"))
-    if sources.crs is not None and sources.crs.to_epsg() != 25832:
-        msg = (f"Layer heat_sources is in {sources.crs}, not EPSG:25832. Reproject it first "
-               "(GeoDataFrame.to_crs('EPSG:25832')).")
-        raise SchemaError(msg)
+    _require_project_crs(sources, "heat_sources")
     ids = (sources["source_id"] if "source_id" in sources.columns else sources.index).astype(str)
     pts = shapely.force_2d(np.asarray(sources.geometry.values, dtype=object))
     sxy = shapely.get_coordinates(pts)
