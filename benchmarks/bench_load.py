@@ -20,7 +20,7 @@ import resource
 import time
 from pathlib import Path
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.io.layers import default_data_dir, read_dataset
 from heatplan.validate import validate_dataset
 

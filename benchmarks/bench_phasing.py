@@ -6,7 +6,7 @@ within 60 s, the heuristic within 1 s.
 1. A synthetic Ballerup-sized town built in code (18 districts, 7,300 properties to convert,
    a feed tree, 2024–2030, two phases) run through ``plan_rollout``, several seeds.
 2. The bundled sample (``gis_data/sample.gpkg``) through the whole chain up to the rollout, when
-   the routing stage (``heatplan.plan.routing``) is available: districts per phase, years,
+   the routing stage (``heatplan.plan.network.routing``) is available: districts per phase, years,
    gap and times, districts recommended individual heating with reasons, and whether every
    property to convert lands in phase 1, phase 2 or individual heating with all works by 2030.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.phasing import plan_rollout
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,13 +95,13 @@ def bench_sample() -> None:
         print("skipped: gis_data/sample.gpkg is not there")
         return
     try:
-        from heatplan.plan.routing import route_trenches
+        from heatplan.plan.network.routing import route_trenches
     except ImportError as err:
         print(f"skipped: the routing stage is not available yet ({err})")
         return
     from heatplan.model.demand import estimate_heat_demand
-    from heatplan.model.graph import build_street_graph
     from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.plan.network.graph import build_street_graph
     from heatplan.validate import load_dataset
 
     scenario = load_scenario()

@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--method", choices=["milp", "heuristic"], default="milp")
     args = parser.parse_args()
 
-    from heatplan.config import load_scenario
+    from heatplan.core.scenario import load_scenario
     from heatplan.pipeline import build_plan, write_plan
     from heatplan.validate import load_dataset
 

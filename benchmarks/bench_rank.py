@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.model.demand import estimate_heat_demand
 from heatplan.model.emissions import property_emissions
 from heatplan.model.heating import classify_heating, is_convertible

@@ -29,8 +29,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from heatplan.config import load_scenario
-from heatplan.errors import HeatplanError
+from heatplan.core.errors import HeatplanError
+from heatplan.core.scenario import load_scenario
 from heatplan.outputs.resident_map import write_resident_map
 from heatplan.plan.result import Plan
 

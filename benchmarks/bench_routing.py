@@ -31,10 +31,10 @@ from networkx.algorithms.approximation import steiner_tree as nx_steiner_tree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from heatplan.config import load_scenario  # noqa: E402
-from heatplan.model.graph import build_street_graph, connect_properties  # noqa: E402
-from heatplan.plan.routing import ROUTED_STATUSES, route_trenches, steiner_instance  # noqa: E402
-from heatplan.plan.steiner import steiner_tree_approx, steiner_tree_exact  # noqa: E402
+from heatplan.core.scenario import load_scenario  # noqa: E402
+from heatplan.plan.network.graph import build_street_graph, connect_properties  # noqa: E402
+from heatplan.plan.network.routing import ROUTED_STATUSES, route_trenches, steiner_instance  # noqa: E402
+from heatplan.plan.network.steiner import steiner_tree_approx, steiner_tree_exact  # noqa: E402
 
 SAMPLE = ROOT / "gis_data" / "sample.gpkg"
 BALLERUP = ROOT.parent / "shared" / "data" / "ballerup-geofa" / "vej_myndighed.gpkg"

@@ -18,8 +18,8 @@ from typing import Any, Literal
 import geopandas as gpd
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.dataset import Dataset
+from heatplan.core.dataset import Dataset, municipality_code
+from heatplan.core.scenario import Scenario
 from heatplan.io.atomic import check_writable
 from heatplan.plan.result import Plan
 
@@ -45,13 +45,6 @@ class _Timer:
         self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def _routing_input(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Properties the rollout may route to: gas/oil heating in candidate or undecided districts."""
-    routed_status = districts["status"].isin(["candidate_dh", "undecided"])
-    in_routed = properties["district_id"].isin(districts.index[routed_status])
-    return properties[properties["is_to_convert"] & in_routed]
-
-
 def co2_after_plan(
     properties: pd.DataFrame, factor_t_per_mwh: pd.Series, *, new_heat_pump_factor: float
 ) -> pd.Series:
@@ -75,15 +68,6 @@ def co2_after_plan(
     return (properties["heat_demand_mwh_a"].astype(float) * factor).rename("co2_after_t_a")
 
 
-def _municipality_code(dataset: Dataset, scenario: Scenario) -> str:
-    """The data's own kommunekode when all properties share one, else the scenario's."""
-    if "kommunekode" in dataset.properties.columns:
-        codes = dataset.properties["kommunekode"].dropna().astype(str).str.zfill(4).unique()
-        if len(codes) == 1:
-            return str(codes[0])
-    return str(scenario.value("general.municipality_code"))
-
-
 def build_plan(
     dataset: Dataset,
     *,
@@ -101,7 +85,7 @@ def build_plan(
     dataset
         Validated input tables (:func:`heatplan.validate.load_dataset`).
     scenario
-        Every assumption (:func:`heatplan.config.load_scenario`).
+        Every assumption (:func:`heatplan.core.scenario.load_scenario`).
     rejected
         Rows rejected by validation, per layer; routing adds the properties it cannot reach.
     method
@@ -115,11 +99,11 @@ def build_plan(
     """
     from heatplan.model.demand import estimate_heat_demand
     from heatplan.model.emissions import heat_emission_factors
-    from heatplan.model.graph import build_street_graph
     from heatplan.model.heating import classify_heating, heating_mix, is_convertible
+    from heatplan.plan.network.graph import build_street_graph
+    from heatplan.plan.network.routing import route_trenches, routed_properties
     from heatplan.plan.phasing import plan_rollout
     from heatplan.plan.renovation import rank_renovations
-    from heatplan.plan.routing import route_trenches
 
     timer = _Timer()
     rejected = dict(rejected or {})
@@ -142,7 +126,7 @@ def build_plan(
 
     with timer.stage("Trench routing"):
         routing = route_trenches(
-            graph, _routing_input(properties, dataset.districts), dataset.districts,
+            graph, properties, dataset.districts,
             scenario=scenario,
         )
         if len(routing.rejected):
@@ -190,7 +174,7 @@ def build_plan(
     summary = dict(rollout.report)
     summary.update(
         n_properties=len(plan_properties),
-        n_to_convert=int(_routing_input(properties, dataset.districts).shape[0]),
+        n_to_convert=int(routed_properties(properties, dataset.districts).shape[0]),
         timings_s=timer.seconds,
         street_graph=graph.report.summary(),
         routing=routing.report,
@@ -210,7 +194,7 @@ def build_plan(
         summary=summary,
         scenario=scenario,
         is_synthetic=dataset.is_synthetic,
-        municipality_code=_municipality_code(dataset, scenario),
+        municipality_code=municipality_code(dataset.properties, scenario),
     )
 
 

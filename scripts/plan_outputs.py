@@ -118,7 +118,8 @@ def _compare_tables(a: Path, b: Path) -> list[str]:
         for column in x.columns:
             xs, ys = x[column], y[column]
             if hasattr(xs, "geom_equals_exact"):
-                equal = bool((xs.geom_equals_exact(ys, tolerance=0) | (xs.isna() & ys.isna())).all())
+                same = xs.geom_equals_exact(ys, tolerance=0) | (xs.isna() & ys.isna())
+                equal = bool(same.all())
             else:
                 equal = xs.equals(ys)
             if not equal:

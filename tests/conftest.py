@@ -24,7 +24,7 @@ Functions: ``make_toy_tables()``, ``write_dataset(tables, folder, fmt=...)`` and
 Fixtures: ``toy_tables`` (a fresh dict of tables per test; change it freely),
 ``write_toy_dataset`` (``write_dataset`` below), ``toy_data_dir`` (the toy written as a
 GeoPackage folder) and ``toy_dataset`` (it loaded and validated: a
-:class:`heatplan.dataset.Dataset`). ``SAMPLE_DIR`` is the repository's bundled sample.
+:class:`heatplan.core.dataset.Dataset`). ``SAMPLE_DIR`` is the repository's bundled sample.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ def toy_data_dir(_toy_data_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def toy_dataset(toy_data_dir: Path):
-    """The toy dataset loaded and validated (a :class:`heatplan.dataset.Dataset`)."""
+    """The toy dataset loaded and validated (a :class:`heatplan.core.dataset.Dataset`)."""
     from heatplan.validate import load_dataset
 
     return load_dataset(toy_data_dir).dataset

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, MultiPolygon, Point, box
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.result import Plan
 
 CRS = "EPSG:25832"
@@ -327,4 +327,5 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
         summary=summary,
         scenario=scenario,
         is_synthetic=synthetic,
+        municipality_code=str(scenario.value("general.municipality_code")),
     )

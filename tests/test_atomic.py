@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heatplan.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError
 from heatplan.io.atomic import atomic_path
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from heatplan.config import load_scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import load_scenario
 
 
 def test_every_default_names_its_source_and_unit():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import load_scenario
+from heatplan.core.schema import BBR_USE_CODES
 from heatplan.model.demand import estimate_heat_demand, specific_heat_demand
-from heatplan.schema import BBR_USE_CODES
 
 SCENARIO = load_scenario()
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.model.emissions import (
     emissions_by_heating_type,
     heat_emission_factors,
@@ -99,7 +99,7 @@ def test_heating_type_and_demand_are_derived_when_absent():
 
 
 def test_impossible_scenario_values_are_clear_errors():
-    from heatplan.errors import ScenarioError
+    from heatplan.core.errors import ScenarioError
 
     bad = SCENARIO.with_values(emissions__efficiency__natural_gas=0)
     with pytest.raises(ScenarioError, match=r"emissions\.efficiency\.natural_gas is 0; it must"):

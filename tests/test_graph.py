@@ -9,9 +9,9 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from heatplan.config import load_scenario
-from heatplan.errors import SchemaError
-from heatplan.model.graph import EXISTING_NETWORK, build_street_graph, connect_properties
+from heatplan.core.errors import SchemaError
+from heatplan.core.scenario import load_scenario
+from heatplan.plan.network.graph import EXISTING_NETWORK, build_street_graph, connect_properties
 
 CRS = "EPSG:25832"
 X0, Y0 = 710_000.0, 6_180_000.0

@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
+from heatplan.core.schema import BBR_USE_CODES
 from heatplan.importers import ImportSources, build_properties, contract_use_code
 from heatplan.io import bbr
-from heatplan.schema import BBR_USE_CODES
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DAWA = DATA / "dawa-testdata"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 from heatplan.io import dar
 
 DAWA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dawa-testdata"

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 from heatplan.importers import ImportResult, write_dataset
 from heatplan.io import geodanmark, plandata
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import REPO, SHARED_DATA
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 from heatplan.io.labels import read_label_csv
 from heatplan.io.layers import (
     LayerSource,

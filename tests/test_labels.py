@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import load_scenario
 from heatplan.model.labels import (
     class_limits,
     classify_primary_energy,

@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 from plan_fixture import DN_BY_SEGMENT, make_plan
 
-from heatplan.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError
 from heatplan.outputs.geopackage import heat_plan_areas, layer_name, write_geopackage
 
 OGRINFO = shutil.which("ogrinfo")

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from plan_fixture import make_plan
 
-from heatplan.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError
 from heatplan.outputs.phase_maps import (
     PDF_NAME,
     _nice_length,

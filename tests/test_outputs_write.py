@@ -17,7 +17,7 @@ import pytest
 from plan_fixture import make_plan
 from shapely.geometry import Point, box
 
-from heatplan.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError
 from heatplan.outputs.write import output_paths, write_outputs
 from heatplan.plan.result import Plan
 
@@ -159,7 +159,7 @@ def test_background_job_runs_in_another_process_and_returns_its_result():
 
 
 def test_background_job_error_is_raised_after_the_block():
-    from heatplan.errors import OutputExistsError
+    from heatplan.core.errors import OutputExistsError
     from heatplan.outputs.write import _background
 
     def fails():

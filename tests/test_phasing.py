@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
-from heatplan.errors import InfeasiblePlanError
+from heatplan.core.errors import InfeasiblePlanError
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.phasing import (
     ScheduleProblem,
     _option_loads,
@@ -347,14 +347,13 @@ def test_district_with_connected_properties_counts_as_built(tight_scenario):
 def test_bundled_sample_places_every_property_with_works_by_2030():
     from pathlib import Path
 
-    pytest.importorskip("heatplan.plan.routing", reason="the routing stage is not there yet")
     repo = Path(__file__).resolve().parents[1]
     if not (repo / "gis_data" / "sample.gpkg").exists():
         pytest.skip("the bundled sample gis_data/sample.gpkg is not there")
     from heatplan.model.demand import estimate_heat_demand
-    from heatplan.model.graph import build_street_graph
     from heatplan.model.heating import classify_heating, is_convertible
-    from heatplan.plan.routing import route_trenches
+    from heatplan.plan.network.graph import build_street_graph
+    from heatplan.plan.network.routing import route_trenches
     from heatplan.validate import load_dataset
 
     scenario = load_scenario()

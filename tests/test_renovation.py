@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.renovation import rank_renovations
 
 SCENARIO = load_scenario()

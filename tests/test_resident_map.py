@@ -12,8 +12,8 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import LineString, Point, box
 
-from heatplan.config import load_scenario
-from heatplan.errors import HeatplanError, OutputExistsError, ScenarioError, SchemaError
+from heatplan.core.errors import HeatplanError, OutputExistsError, ScenarioError, SchemaError
+from heatplan.core.scenario import load_scenario
 from heatplan.outputs.resident_map import leaflet_dir, resident_map, write_resident_map
 from heatplan.plan.result import Plan
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from test_phasing import make_toy_town
 
-from heatplan.config import load_scenario
-from heatplan.errors import InputDataError, SchemaError
+from heatplan.core.errors import InputDataError, SchemaError
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.phasing import plan_rollout
 from heatplan.plan.revision import apply_progress, compare_plans, fixed_districts, load_progress
 

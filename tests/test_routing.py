@@ -10,11 +10,11 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
-from heatplan.config import load_scenario
-from heatplan.errors import ScenarioError, TopologyError
-from heatplan.model.graph import build_street_graph
-from heatplan.plan.pipes import pipe_table, simultaneity_factor, size_pipes
-from heatplan.plan.routing import route_trenches
+from heatplan.core.errors import ScenarioError, TopologyError
+from heatplan.core.scenario import load_scenario
+from heatplan.plan.network.graph import build_street_graph
+from heatplan.plan.network.pipes import pipe_table, simultaneity_factor, size_pipes
+from heatplan.plan.network.routing import route_trenches
 
 CRS = "EPSG:25832"
 X0, Y0 = 710_000.0, 6_180_000.0

@@ -19,12 +19,7 @@ import shapely
 from click.testing import CliRunner
 
 from heatplan.cli import cli
-from heatplan.model.heating import classify_heating, is_convertible
-from heatplan.sample import generate, is_synthetic, tile
-from heatplan.sample.build import SampleData
-from heatplan.sample.labels import class_limits
-from heatplan.sample.layout import EXTENT
-from heatplan.schema import (
+from heatplan.core.schema import (
     DISTRICTS,
     GIS_LAYERS,
     LABEL_TABLES,
@@ -33,6 +28,11 @@ from heatplan.schema import (
     PROPOSALS,
     RESIDENTIAL_USE_CODES,
 )
+from heatplan.model.heating import classify_heating, is_convertible
+from heatplan.sample import generate, is_synthetic, tile
+from heatplan.sample.build import SampleData
+from heatplan.sample.labels import class_limits
+from heatplan.sample.layout import EXTENT
 
 REPO = Path(__file__).resolve().parents[1]
 GPKG = REPO / "gis_data" / "sample.gpkg"

@@ -9,8 +9,8 @@ from networkx.algorithms.approximation import steiner_tree as nx_steiner_tree
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from heatplan.errors import TopologyError
-from heatplan.plan.steiner import steiner_tree_approx, steiner_tree_exact
+from heatplan.core.errors import TopologyError
+from heatplan.plan.network.steiner import steiner_tree_approx, steiner_tree_exact
 
 
 def edges(*triples: tuple[int, int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

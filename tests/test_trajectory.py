@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.trajectory import co2_trajectory
 
 YEARS = list(range(2024, 2031))

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heatplan.config import load_scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import load_scenario
 from heatplan.plan.uptake import (
     expected_connections,
     property_connection_years,

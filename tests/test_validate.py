@@ -14,8 +14,8 @@ import shapely
 from conftest import REPO, X0, Y0, make_raw_dataset
 from shapely.geometry import LineString, Point, Polygon
 
-from heatplan.config import load_scenario
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
+from heatplan.core.scenario import load_scenario
 from heatplan.validate import (
     DOC_BEGIN,
     DOC_END,

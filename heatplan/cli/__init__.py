@@ -1,7 +1,7 @@
 """The ``heatplan`` command line: a thin layer over the library.
 
 Each command lives in its own module and imports the library lazily inside the command, so
-``heatplan --help`` is fast. Errors a user can cause (:class:`heatplan.errors.HeatplanError`)
+``heatplan --help`` is fast. Errors a user can cause (:class:`heatplan.core.errors.HeatplanError`)
 become a message on stderr and exit code 1; usage errors exit 2.
 """
 

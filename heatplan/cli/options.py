@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from heatplan.errors import HeatplanError
+from heatplan.core.errors import HeatplanError
 
 logger = logging.getLogger("heatplan")
 

@@ -77,7 +77,7 @@ def command(
     phases, ranks the municipal buildings, and writes the GeoPackage, phase maps, coordination
     report, renovation ranking and residents' map into --out.
     """
-    from heatplan.config import load_scenario
+    from heatplan.core.scenario import load_scenario
     from heatplan.io.previous import read_previous_plan
     from heatplan.outputs.summary import format_plan_summary
     from heatplan.pipeline import build_plan, write_plan

@@ -12,13 +12,13 @@ from heatplan.cli.options import handle_errors, out_option, overwrite_option, sc
 
 if TYPE_CHECKING:
 
-    from heatplan.config import Scenario
+    from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
 def _load(data_dir: Path | None, scenario: Scenario) -> tuple:
     """Return (properties, labels, proposals) of the dataset, validated."""
-    from heatplan.errors import InputDataError
+    from heatplan.core.errors import InputDataError
     from heatplan.validate import load_dataset
 
     result = load_dataset(data_dir, scenario=scenario, strict=False)
@@ -68,7 +68,7 @@ def command(
     """
     import pandas as pd
 
-    from heatplan.config import load_scenario
+    from heatplan.core.scenario import load_scenario
     from heatplan.io.atomic import check_writable
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME, write_ranking
     from heatplan.plan.renovation import rank_renovations

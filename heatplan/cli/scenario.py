@@ -37,7 +37,7 @@ def command(
     Parameters whose source is an assumption are marked with ``*`` (override them with
     ``--scenario FILE``), derived ones with ``~``.
     """
-    from heatplan.config import load_scenario
+    from heatplan.core.scenario import load_scenario
 
     scenario = load_scenario(*scenario_paths)
     params = [

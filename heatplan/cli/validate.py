@@ -40,7 +40,7 @@ def command(
     to --rejected. Exits 1 when an error stops planning (a missing file, layer or column, a
     layer without CRS, no valid properties); rejected rows alone are warnings (exit 0).
     """
-    from heatplan.config import load_scenario
+    from heatplan.core.scenario import load_scenario
     from heatplan.validate import issues_table, load_dataset, write_rejected
 
 

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from heatplan.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError
 
 
 def check_writable(path: Path, *, overwrite: bool) -> None:

@@ -30,7 +30,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 
 import pandas as pd
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 
 logger = logging.getLogger(__name__)
 

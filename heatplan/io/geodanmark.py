@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from heatplan.errors import CRSError, InputDataError
+from heatplan.core.errors import CRSError, InputDataError
 
 logger = logging.getLogger(__name__)
 

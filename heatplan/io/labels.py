@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatplan.errors import InputDataError
-from heatplan.schema import LABEL_TABLES
+from heatplan.core.errors import InputDataError
+from heatplan.core.schema import LABEL_TABLES
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def read_label_csv(path: Path | str, name: str) -> tuple[pd.DataFrame, dict[str,
     path
         The CSV file.
     name
-        The table's name in :mod:`heatplan.schema` (``"labels"`` or ``"proposals"``); its
+        The table's name in :mod:`heatplan.core.schema` (``"labels"`` or ``"proposals"``); its
         column names decide the separator, and its numeric columns get decimal commas turned
         into points when the file uses them.
 

@@ -11,7 +11,7 @@ A dataset is a folder laid out like the bundled sample::
 Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part.
 Nothing is cleaned or decided here: :func:`read_dataset` returns the raw tables plus the
 problems met while reading (a missing file, a CSV in Latin-1); :mod:`heatplan.validate` checks
-them against the contract in :mod:`heatplan.schema`.
+them against the contract in :mod:`heatplan.core.schema`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
+from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Layer
 from heatplan.io.labels import read_label_csv
-from heatplan.schema import GIS_LAYERS, LABEL_TABLES, Layer
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ class LayerSource:
 class RawDataset:
     """The tables of a dataset as read, before validation.
 
-    ``tables`` maps each layer name of :mod:`heatplan.schema` to its table, or ``None`` when
+    ``tables`` maps each layer name of :mod:`heatplan.core.schema` to its table, or ``None`` when
     the layer was not found or could not be read (``issues`` then says why). GIS tables keep the
     CRS of their file; every column is as the file stored it. ``sources`` says where each table
     came from; ``csv_formats`` the encoding and separator detected for each CSV.

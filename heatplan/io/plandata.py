@@ -19,9 +19,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
+from heatplan.core.schema import DISTRICT_STATUS_CODES
 from heatplan.io.geodanmark import find_column, read_layer
-from heatplan.schema import DISTRICT_STATUS_CODES
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from heatplan.errors import InputDataError
+from heatplan.core.errors import InputDataError
 
 # Layer names of a plan GeoPackage in either output language (outputs/geopackage.py).
 _LAYERS = {

@@ -20,8 +20,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import Scenario
 from heatplan.model.labels import LABEL_CLASS_DTYPE, select_labels
 
 logger = logging.getLogger(__name__)

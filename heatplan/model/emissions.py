@@ -18,8 +18,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import Scenario
 from heatplan.model.heating import HEATING_TYPES, classify_heating
 
 logger = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
 
     Examples
     --------
-    >>> from heatplan.config import load_scenario
+    >>> from heatplan.core.scenario import load_scenario
     >>> f = heat_emission_factors(load_scenario(), [2030])
     >>> [round(float(f.loc[t, 2030]), 4) for t in ("natural_gas", "district_heating")]
     [0.2267, 0.0713]

@@ -14,9 +14,9 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError
-from heatplan.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import Scenario
+from heatplan.core.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def class_limits(
 
     Examples
     --------
-    >>> from heatplan.config import load_scenario
+    >>> from heatplan.core.scenario import load_scenario
     >>> class_limits(130.0, residential=True, scenario=load_scenario())["C"].round(1).tolist()
     [134.6]
     """

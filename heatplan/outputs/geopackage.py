@@ -107,10 +107,7 @@ def _supplier(plan: Plan) -> str:
 
 
 def _municipality_code(plan: Plan) -> int | None:
-    code = plan.municipality_code
-    if code is None and plan.scenario is not None and "general.municipality_code" in plan.scenario:
-        code = str(plan.scenario.value("general.municipality_code"))
-    return int(code) if code else None
+    return int(plan.municipality_code) if plan.municipality_code else None
 
 
 def _date_int(value: object) -> int | None:

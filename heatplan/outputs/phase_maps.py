@@ -734,11 +734,8 @@ def draw_sheet(plan: Plan, *, lang: str = "da", focus: PhaseInfo | None = None) 
     if focus is not None:
         _phase_table(fig, plan, focus, lang, top=0.92 - 0.026 * (len(handles) + 1.5))
     muni = ""
-    code = plan.municipality_code
-    if code is None and plan.scenario is not None and "general.municipality_code" in plan.scenario:
-        code = plan.scenario.value("general.municipality_code")
-    if code:
-        muni = text("municipality", lang, code=code)
+    if plan.municipality_code:
+        muni = text("municipality", lang, code=plan.municipality_code)
     source = text("source_sample" if plan.is_synthetic else "source_input", lang)
     notes = [muni, text("source_note", lang, source=source)]
     if plan.is_synthetic:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from heatplan.config import Scenario
+    from heatplan.core.scenario import Scenario
 
 CSV_NAME = "renovation_ranking.csv"
 XLSX_NAME = "renovation_ranking.xlsx"

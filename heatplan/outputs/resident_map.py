@@ -31,8 +31,8 @@ import pandas as pd
 import shapely
 from branca.element import CssLink, Element, Figure, JavascriptLink
 
-from heatplan.config import Scenario, load_scenario
-from heatplan.errors import CRSError, HeatplanError, ScenarioError, SchemaError
+from heatplan.core.errors import CRSError, HeatplanError, ScenarioError, SchemaError
+from heatplan.core.scenario import Scenario, load_scenario
 from heatplan.io.atomic import atomic_path, check_writable
 from heatplan.plan.result import Plan
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from heatplan.errors import HeatplanError
+from heatplan.core.errors import HeatplanError
 from heatplan.io.atomic import check_writable
 from heatplan.outputs.geopackage import GPKG_NAME, write_geopackage
 from heatplan.outputs.phase_maps import phase_map_paths, write_phase_maps

@@ -42,8 +42,8 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
-from heatplan.config import Scenario
-from heatplan.errors import InfeasiblePlanError, ScenarioError
+from heatplan.core.errors import InfeasiblePlanError, ScenarioError
+from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -928,7 +928,7 @@ def build_problem(
     curve
         Cumulative take-up shares (the scenario's when None).
     """
-    from heatplan.plan.districts import DISTRICT_HEATING, EXISTING
+    from heatplan.plan.economics import DISTRICT_HEATING, EXISTING
     from heatplan.plan.uptake import scenario_curve
 
     first = int(scenario.value("phasing.first_year"))
@@ -1005,7 +1005,7 @@ def build_problem(
 def _segment_years(trenches: pd.DataFrame, is_built: pd.Series, schedule: pd.DataFrame
                    ) -> pd.Series:
     """Spread each district's built segments over its construction years, upstream first."""
-    from heatplan.plan.districts import _segment_parent
+    from heatplan.plan.economics import _segment_parent
 
     parent = _segment_parent(trenches)
     depth: dict = {}
@@ -1056,7 +1056,7 @@ def plan_rollout(
         Index ``district_id``; ``name``, ``status``, optional ``planned_phase``, geometry.
     routing
         Object (or dict) with ``trenches``, ``service_pipes`` and ``district_feed`` tables
-        (``heatplan.plan.routing.Routing``).
+        (``heatplan.plan.network.routing.Routing``).
     scenario
         Supplies ``economics.*``, ``phasing.*``, ``uptake.*``, ``emissions.*``, ``general.*``.
     method
@@ -1085,7 +1085,7 @@ def plan_rollout(
         When no schedule meets the settings; the message says what would be needed (its
         ``diagnosis`` attribute holds the :class:`Diagnosis`).
     """
-    from heatplan.plan.districts import (
+    from heatplan.plan.economics import (
         DISTRICT_HEATING,
         EXISTING,
         INDIVIDUAL,

@@ -32,8 +32,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import Scenario
+from heatplan.core.schema import LABEL_CLASSES, MUNICIPAL_OWNER_TYPE
 from heatplan.model.demand import estimate_heat_demand
 from heatplan.model.emissions import property_emissions
 from heatplan.model.heating import HEATING_TYPES, classify_heating
@@ -45,7 +46,6 @@ from heatplan.model.labels import (
     primary_energy_per_heat,
     select_labels,
 )
-from heatplan.schema import LABEL_CLASSES, MUNICIPAL_OWNER_TYPE
 
 logger = logging.getLogger(__name__)
 

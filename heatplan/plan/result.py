@@ -8,7 +8,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from heatplan.config import Scenario
+from heatplan.core.scenario import Scenario
 
 
 @dataclass(frozen=True)

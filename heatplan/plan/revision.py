@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatplan.errors import InputDataError, SchemaError
+from heatplan.core.errors import InputDataError, SchemaError
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
+from heatplan.core.scenario import Scenario
 from heatplan.plan.uptake import scenario_curve
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
+from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def takeup_curve(
             f"Take-up shares must satisfy 0 ≤ uptake.first_year_share ({first_year_share}) ≤ "
             f"uptake.final_share ({final_share}) ≤ 1; fix the scenario."
         )
-        from heatplan.errors import ScenarioError
+        from heatplan.core.errors import ScenarioError
 
         raise ScenarioError(msg)
     k = np.arange(max(int(n_years), 0), dtype=float)

@@ -22,7 +22,7 @@ Modules: :mod:`~heatplan.sample.layout` (boundary, main roads, cells),
 :mod:`~heatplan.sample.attributes` (heating, owners), :mod:`~heatplan.sample.labels`,
 :mod:`~heatplan.sample.network` (existing mains), :mod:`~heatplan.sample.build` (the whole
 run and ``--scale``), :mod:`~heatplan.sample.files` (writing, :func:`is_synthetic`) and
-:mod:`~heatplan.sample.overview` (the README picture).
+``scripts/sample_overview.py`` (the README picture).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatplan.errors import HeatplanError
+from heatplan.core.errors import HeatplanError
 
 logger = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from heatplan import PROJECT_CRS
+from heatplan.core.schema import DISTRICTS, LABELS, PROPERTIES, PROPOSALS
 from heatplan.sample import attributes, neighbourhoods
 from heatplan.sample.buildings import MUNICIPAL_HOUSES, RESIDENTIAL_KINDS, select
 from heatplan.sample.districts import assign_districts
@@ -27,7 +28,6 @@ from heatplan.sample.layout import Skeleton, make_skeleton, nearest_town
 from heatplan.sample.names import main_road_names, street_names
 from heatplan.sample.network import existing_network
 from heatplan.sample.streets import local_streets, node_network
-from heatplan.schema import DISTRICTS, LABELS, PROPERTIES, PROPOSALS
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ TILE_STEP_M = (11_000.0, 8_000.0)
 
 @dataclass(frozen=True)
 class SampleData:
-    """The generated layers and tables, columns as in :mod:`heatplan.schema`."""
+    """The generated layers and tables, columns as in :mod:`heatplan.core.schema`."""
 
     properties: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame

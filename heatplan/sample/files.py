@@ -97,7 +97,7 @@ def write_sample(data, out_dir: Path | str, *, generator: str, overwrite: bool =
                  ) -> dict[str, Path]:
     """Write a :class:`~heatplan.sample.build.SampleData` below ``out_dir``.
 
-    Raises :class:`~heatplan.errors.OutputExistsError` before writing anything if one of the
+    Raises :class:`~heatplan.core.errors.OutputExistsError` before writing anything if one of the
     files exists and ``overwrite`` is false. Returns the written paths by role.
     """
     out_dir = Path(out_dir)
@@ -118,7 +118,7 @@ def write_sample(data, out_dir: Path | str, *, generator: str, overwrite: bool =
         "# Energy labels of the bundled sample\n\n"
         f"{NOTE_EN} ({NOTE_DA}.)\n\n"
         f"`labels.csv` and `proposals.csv` belong to `../gis_data/sample.gpkg` and were made by "
-        f"`{generator}`; columns as in `heatplan/schema.py` (LABELS, PROPOSALS).\n"
+        f"`{generator}`; columns as in `heatplan/core/schema.py` (LABELS, PROPOSALS).\n"
     )
     with atomic_path(paths["readme"], overwrite=overwrite) as tmp:
         tmp.write_text(readme, encoding="utf-8")

@@ -19,8 +19,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from heatplan.core.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
 from heatplan.model.heating import classify_heating
-from heatplan.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
 
 # 2018 scale upper limits: (constant kWh/m², kWh per area) for residential and other buildings
 _LIMITS_RESIDENTIAL = {

@@ -29,7 +29,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csgraph
 
-from heatplan.errors import TopologyError
+from heatplan.core.errors import TopologyError
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
-from heatplan.config import Scenario
-from heatplan.errors import SchemaError, TopologyError
+from heatplan.core.errors import SchemaError, TopologyError
+from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 

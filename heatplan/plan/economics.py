@@ -35,8 +35,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError, SchemaError
+from heatplan.core.errors import ScenarioError, SchemaError
+from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatplan.config import Scenario
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
+from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ def simultaneity_factor(n_consumers: np.ndarray | float, *, scenario: Scenario) 
 
     Examples
     --------
-    >>> from heatplan.config import load_scenario
+    >>> from heatplan.core.scenario import load_scenario
     >>> simultaneity_factor([1, 10, 100, 1000], scenario=load_scenario()).round(3).tolist()
     [1.0, 0.974, 0.588, 0.453]
     """

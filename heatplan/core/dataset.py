@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from heatplan.core.scenario import Scenario
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -28,3 +30,16 @@ class Dataset:
     """True for heatplan's generated sample; every map then says so."""
     sources: dict[str, str] = field(default_factory=dict)
     """Where each layer was read from (``"gis_data/sample.gpkg, layer properties"``)."""
+
+
+def municipality_code(properties: pd.DataFrame, scenario: Scenario) -> str:
+    """The planned municipality's kommunekode (``"0151"``).
+
+    The data's own ``kommunekode`` when all properties share one, else the scenario's
+    ``general.municipality_code``. The one place that decides it: the plan carries the result.
+    """
+    if "kommunekode" in properties.columns:
+        codes = properties["kommunekode"].dropna().astype(str).str.zfill(4).unique()
+        if len(codes) == 1:
+            return str(codes[0])
+    return str(scenario.value("general.municipality_code"))

@@ -36,16 +36,16 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from heatplan.errors import InputDataError
-from heatplan.io import bbr, dar, geodanmark, plandata
-from heatplan.io.atomic import atomic_path, check_writable
-from heatplan.schema import (
+from heatplan.core.errors import InputDataError
+from heatplan.core.schema import (
     BBR_USE_CODES,
     HEATING_FUEL_CODES,
     HEATING_INSTALLATION_CODES,
     OWNER_TYPE_CODES,
     RESIDENTIAL_USE_CODES,
 )
+from heatplan.io import bbr, dar, geodanmark, plandata
+from heatplan.io.atomic import atomic_path, check_writable
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Check a dataset against the input data contract; keep every row, valid or rejected.
 
 :func:`validate_dataset` takes the raw tables of :func:`heatplan.io.layers.read_dataset` and
-returns a :class:`ValidationResult`: the valid rows as a :class:`heatplan.dataset.Dataset` (in
+returns a :class:`ValidationResult`: the valid rows as a :class:`heatplan.core.dataset.Dataset` (in
 EPSG:25832, codes as strings, indexed by stable ids, ``properties.district_id`` filled), every
 rejected row with its ``reason``, and the issues found, collected (never stopping at the first).
 For every layer, rows read = valid + rejected.
@@ -9,7 +9,7 @@ For every layer, rows read = valid + rejected.
 Errors (``severity == "error"``) stop planning: a missing required file, layer or column, a
 layer without CRS, an empty required layer, no valid properties. Rejected rows alone are
 warnings: planning goes on without them. The contract (``docs/input-data.md``) is generated
-from :mod:`heatplan.schema` by :func:`contract_markdown`.
+from :mod:`heatplan.core.schema` by :func:`contract_markdown`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ import pyproj
 import shapely
 
 from heatplan import PROJECT_CRS
-from heatplan.config import Scenario, load_scenario
-from heatplan.dataset import Dataset
-from heatplan.errors import InputDataError
+from heatplan.core.dataset import Dataset
+from heatplan.core.errors import InputDataError
+from heatplan.core.scenario import Scenario, load_scenario
+from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Column, Layer
 from heatplan.io.atomic import atomic_path
 from heatplan.io.layers import (
     GIS_DIR,
@@ -39,7 +40,6 @@ from heatplan.io.layers import (
     RawDataset,
     read_dataset,
 )
-from heatplan.schema import GIS_LAYERS, LABEL_TABLES, Column, Layer
 
 logger = logging.getLogger(__name__)
 

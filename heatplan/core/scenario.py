@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from heatplan.errors import ScenarioError
+from heatplan.core.errors import ScenarioError
 
 DEFAULT_SCENARIO_DIR = "scenario"
 

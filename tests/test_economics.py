@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from test_phasing import make_toy_town
 
-from heatplan.config import load_scenario
-from heatplan.errors import SchemaError
-from heatplan.plan.districts import (
+from heatplan.core.errors import SchemaError
+from heatplan.core.scenario import load_scenario
+from heatplan.plan.economics import (
     annuity_factor,
     district_economics,
     district_works,

@@ -1,4 +1,6 @@
-"""Overview picture of the synthetic sample (for the README and for looking at the result).
+"""Overview picture of the synthetic sample (the README picture).
+
+``python scripts/sample_overview.py [PNG]`` redraws ``docs/img/sample_overview.png``.
 
 Districts are coloured by planning status, streets drawn by road class, building footprints in
 dark grey, existing district-heating mains in red and the feed points as stars.
@@ -110,3 +112,12 @@ def render_overview(
     fig.savefig(png, dpi=dpi, metadata={"Software": None})
     plt.close(fig)
     return png
+
+
+if __name__ == "__main__":
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    target = sys.argv[1] if len(sys.argv) > 1 else root / "docs/img/sample_overview.png"
+    out = render_overview(root / "gis_data" / "sample.gpkg", target)
+    print(f"Wrote {out}")

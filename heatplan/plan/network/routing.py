@@ -3,11 +3,11 @@
 All feed points (nodes on the existing network and heat sources) are merged into one root; the
 attachment points of the properties to convert in the routed districts (status
 ``candidate_dh`` or ``undecided``) are the terminals; a Steiner tree on the street graph, with
-existing mains costing nothing, connects them (:mod:`heatplan.plan.steiner`). Because the tree
-is solved for all districts at once, a district is fed through a neighbouring district's new
+existing mains costing nothing, connects them (:mod:`heatplan.plan.network.steiner`). Because the
+tree is solved for all districts at once, a district is fed through a neighbouring district's new
 mains wherever that is shorter. The tree is oriented from the root; each segment carries the
 peak load of the consumers downstream times the simultaneity factor and is sized and costed
-(:mod:`heatplan.plan.pipes`).
+(:mod:`heatplan.plan.network.pipes`).
 
 Each segment belongs to one district: the district whose polygon holds it and whose consumers
 it serves; a segment outside the districts it serves belongs to the one of them with the
@@ -31,11 +31,11 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from heatplan.config import Scenario
-from heatplan.errors import SchemaError, TopologyError
-from heatplan.model.graph import StreetGraph, connect_properties
-from heatplan.plan.pipes import simultaneity_factor, size_pipes
-from heatplan.plan.steiner import SteinerResult, steiner_tree_approx, steiner_tree_exact
+from heatplan.core.errors import SchemaError, TopologyError
+from heatplan.core.scenario import Scenario
+from heatplan.plan.network.graph import StreetGraph, connect_properties
+from heatplan.plan.network.pipes import simultaneity_factor, size_pipes
+from heatplan.plan.network.steiner import SteinerResult, steiner_tree_approx, steiner_tree_exact
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,13 @@ def steiner_instance(graph: StreetGraph, nodes: np.ndarray) -> SteinerInstance:
                            root, cmap, eidx)
 
 
-def _select(properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def routed_properties(
+    properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
+    """The properties the rollout routes to: gas/oil heating in candidate or undecided districts.
+
+    The one place that decides it (:data:`ROUTED_STATUSES`).
+    """
     missing = [c for c in ("district_id", "peak_load_kw", "is_to_convert")
                if c not in properties.columns]
     if missing:
@@ -155,8 +161,8 @@ def route_trenches(
     Parameters
     ----------
     street_graph
-        From :func:`heatplan.model.graph.build_street_graph`, with the existing mains and heat
-        sources joined (at least one feed point).
+        From :func:`heatplan.plan.network.graph.build_street_graph`, with the existing mains
+        and heat sources joined (at least one feed point).
     properties
         Indexed by ``property_id``; ``district_id``, ``peak_load_kw`` (kW), ``is_to_convert``
         and geometry (Point or Polygon). Only properties to convert in districts of status
@@ -181,7 +187,7 @@ def route_trenches(
         If the street graph has no feed point while there are properties to route.
     """
     t0 = time.perf_counter()
-    selected = _select(properties, districts)
+    selected = routed_properties(properties, districts)
     if len(selected) and not street_graph.is_feed.any():
         msg = ("The street graph has no feed point: give dh_network or heat_sources to "
                "build_street_graph (no existing main lies along a street and no source was "

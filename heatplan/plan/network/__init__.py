@@ -1,0 +1,1 @@
+"""The district-heating network: street graph, trench routing (Steiner trees) and pipe sizing."""
