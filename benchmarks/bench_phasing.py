@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.phasing import plan_rollout
+from heatplan.model.stage import emission_factor_tables
+from heatplan.plan.rollout import plan_rollout
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,6 +61,10 @@ def synthetic_town(n_districts: int = 18, n_properties: int = 7300, seed: int = 
         segs.append((f"{d}-branch", own * 0.6, d, False, f"{d}-main"))
         feed.append((d, parent or "existing_network", feeder))
     properties = pd.concat(props).rename_axis("property_id")
+    # the model stage's base-year CO2 of today's heating
+    scenario = load_scenario()
+    base = emission_factor_tables(scenario)[False][int(scenario.value("general.base_year"))]
+    properties["co2_t_a"] = properties["heat_demand_mwh_a"] * properties["heating_type"].map(base)
     trenches = pd.DataFrame(segs, columns=["segment_id", "length_m", "district_id", "is_feeder",
                                            "upstream_segment"]).set_index("segment_id")
     trenches["cost_dkk"] = trenches["length_m"] * np.where(trenches["is_feeder"], 9000, 6000)
@@ -77,8 +82,9 @@ def bench_synthetic(seeds: int) -> None:
           f"{'total s':>7} {'heur t':>9} {'milp t':>9} {'gap':>7} status")
     for seed in range(seeds):
         props, districts, routing = synthetic_town(seed=seed)
-        r = plan_rollout(props, districts, routing, scenario=scenario)
-        rep = r.report
+        r = plan_rollout(props, districts, routing, scenario=scenario,
+                         factors=emission_factor_tables(scenario))
+        rep = r.summary
 
         def fmt(key: str, spec: str, rep=rep) -> str:
             return "failed" if rep.get(key) is None else format(rep[key], spec)
@@ -99,32 +105,27 @@ def bench_sample() -> None:
     except ImportError as err:
         print(f"skipped: the routing stage is not available yet ({err})")
         return
-    from heatplan.model.demand import estimate_heat_demand
-    from heatplan.model.heating import classify_heating, is_convertible
-    from heatplan.plan.network.graph import build_street_graph
+    from heatplan.model.stage import model_dataset
+    from heatplan.plan.network.build import build_street_graph
+    from heatplan.plan.network.routing import routed_properties
     from heatplan.validate import load_dataset
 
     scenario = load_scenario()
     t0 = time.perf_counter()
     ds = load_dataset(REPO, scenario=scenario).dataset
-    props = ds.properties.copy()
-    props["heating_type"] = classify_heating(props["heating_installation"],
-                                             props.get("heating_fuel"))
-    props["is_to_convert"] = is_convertible(props["heating_type"])
-    demand = estimate_heat_demand(props, ds.labels, scenario=scenario)
-    props = props.join(demand[["heat_demand_mwh_a", "peak_load_kw"]])
+    model = model_dataset(ds, scenario=scenario)
     graph = build_street_graph(ds.streets, dh_network=ds.dh_network,
                                heat_sources=ds.heat_sources, scenario=scenario)
-    routed = ds.districts["status"].isin(["candidate_dh", "undecided"])
-    target = props[props["is_to_convert"] & props["district_id"].isin(ds.districts.index[routed])]
-    routing = route_trenches(graph, target, ds.districts, scenario=scenario)
+    target = routed_properties(model.properties, ds.districts)
+    routing = route_trenches(graph, model.properties, ds.districts, scenario=scenario)
     print(f"load, demand, graph and routing: {time.perf_counter() - t0:.1f} s; "
           f"{len(target):,} properties to convert in candidate districts")
     for method in ("heuristic", "milp"):
         t1 = time.perf_counter()
-        r = plan_rollout(props, ds.districts, routing, scenario=scenario, method=method)
+        r = plan_rollout(model.properties, ds.districts, routing, scenario=scenario,
+                         factors=model.emission_factors, method=method)
         print(f"plan_rollout(method={method!r}): {time.perf_counter() - t1:.2f} s")
-    rep = r.report
+    rep = r.summary
     print(f"MILP {rep['milp_objective_t']:,.0f} t CO2 avoided 2024–2045 in "
           f"{rep['milp_time_s']:.2f} s ({rep['milp_status']}); heuristic "
           f"{rep['heuristic_objective_t']:,.0f} t in {rep['heuristic_time_s']:.3f} s; gap "
@@ -139,8 +140,7 @@ def bench_sample() -> None:
           .to_string())
     for i in d.index[d["recommendation"].eq("individual_heat_pump") | d["is_flagged"]]:
         print(f"{i} {d.at[i, 'name']}: {d.at[i, 'reason']}")
-    conv = r.properties[r.properties["is_to_convert"]
-                        & r.properties["district_id"].isin(ds.districts.index[routed])]
+    conv = r.properties.loc[target.index]
     by = conv["phase"].value_counts().sort_index().to_dict()
     ind = int(conv["recommendation"].eq("individual_heat_pump").sum())
     placed = conv["phase"].notna() | conv["recommendation"].eq("individual_heat_pump")

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from heatplan.core.scenario import load_scenario
-from heatplan.model.demand import estimate_heat_demand
 from heatplan.model.emissions import property_emissions
-from heatplan.model.heating import classify_heating, is_convertible
+from heatplan.model.stage import emission_factor_tables, model_properties
 from heatplan.plan.renovation import rank_renovations
 
 
@@ -94,27 +93,26 @@ def main() -> None:
     print(f"data: {where}; load {time.perf_counter() - t0:.2f} s; "
           f"{len(props)} properties, {len(labels)} labels, {len(proposals)} proposals")
 
+    t0 = time.perf_counter()
+    if "property_id" in props.columns:
+        props = props.set_index("property_id")
+    modelled, chosen = model_properties(props, labels, scenario=scenario,
+                                        factors=emission_factor_tables(scenario)[False])
+    t_model = time.perf_counter() - t0
     times = []
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        ranking = rank_renovations(props, labels, proposals, scenario=scenario)
+        ranking = rank_renovations(modelled, chosen, proposals, scenario=scenario)
         times.append(time.perf_counter() - t0)
     print(f"rank_renovations: best {min(times):.3f} s, median {statistics.median(times):.3f} s "
           f"({len(ranking)} municipal buildings, {args.repeat} runs)")
 
-    t0 = time.perf_counter()
-    demand = estimate_heat_demand(props, labels, scenario=scenario)
-    t_demand = time.perf_counter() - t0
-    fuel = props["heating_fuel"] if "heating_fuel" in props.columns else None
-    heating = classify_heating(props["heating_installation"], fuel)
-    table = pd.DataFrame({"heating_type": heating, "heat_demand_mwh_a": demand[
-        "heat_demand_mwh_a"]})
     base = int(scenario.value("general.base_year"))
     horizon = range(base, int(scenario.value("general.horizon_end_year")) + 1)
     t0 = time.perf_counter()
-    co2 = property_emissions(table, scenario=scenario, years=horizon)
+    co2 = property_emissions(modelled, scenario=scenario, years=horizon)
     t_co2 = time.perf_counter() - t0
-    print(f"estimate_heat_demand (all properties): {t_demand:.3f} s; "
+    print(f"model stage (heating, labels, demand; all properties): {t_model:.3f} s; "
           f"property_emissions {len(co2)} × {co2.shape[1]} years: {t_co2:.3f} s")
 
     labelled = ranking["label_class"].notna()
@@ -122,13 +120,13 @@ def main() -> None:
     print(f"municipal buildings: {len(ranking)}; with a label {int(labelled.sum())}; "
           f"D or worse {int(poor.sum())} = {100 * poor.mean():.0f} % of the labelled; "
           f"renew label first {int(ranking['renew_label_first'].sum())}")
-    convert = is_convertible(heating)
-    conv_mwh = table.loc[convert, "heat_demand_mwh_a"]
+    convert = modelled["is_to_convert"]
+    conv_mwh = modelled.loc[convert, "heat_demand_mwh_a"]
     conv_t = co2.loc[convert, base]
     print(f"properties to convert: {int(convert.sum())}; demand {conv_mwh.sum():,.0f} MWh/a "
           f"(mean {conv_mwh.mean():.1f}); CO2 {base}: {conv_t.sum():,.0f} t/a "
           f"({conv_t.sum() / max(conv_mwh.sum(), 1e-9):.3f} t/MWh); "
-          f"demand from labels {int((demand.loc[convert, 'demand_source'] == 'label').sum())}")
+          f"demand from labels {int((modelled.loc[convert, 'demand_source'] == 'label').sum())}")
     print("top ten:")
     for pid, row in ranking.head(10).iterrows():
         print(f"{row['rank']:>3}. {pid} {row['bbr_use_code']} {row['address']}: "

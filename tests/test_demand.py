@@ -8,9 +8,17 @@ import pytest
 from heatplan.core.errors import ScenarioError
 from heatplan.core.scenario import load_scenario
 from heatplan.core.schema import BBR_USE_CODES
-from heatplan.model.demand import estimate_heat_demand, specific_heat_demand
+from heatplan.model.demand import estimate_heat_demand as estimate_from_chosen
+from heatplan.model.demand import specific_heat_demand
+from heatplan.model.labels import select_labels
 
 SCENARIO = load_scenario()
+
+
+def estimate_heat_demand(properties, labels, *, scenario):
+    """Demand from the label select_labels chooses (the model stage's order)."""
+    return estimate_from_chosen(properties, select_labels(labels, scenario=scenario),
+                                scenario=scenario)
 
 
 def _properties() -> pd.DataFrame:

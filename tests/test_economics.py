@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_phasing import make_toy_town
+from toy_town import make_toy_town
 
 from heatplan.core.errors import SchemaError
 from heatplan.core.scenario import load_scenario

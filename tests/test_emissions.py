@@ -85,7 +85,10 @@ def test_totals_by_heating_type_follow_the_switch():
     np.testing.assert_allclose(totals.sum().to_numpy(), co2.sum().to_numpy())
 
 
-def test_heating_type_and_demand_are_derived_when_absent():
+def test_heating_type_and_demand_come_from_the_model_stage():
+    from heatplan.core.errors import StageContractError
+    from heatplan.model.stage import emission_factor_tables, model_properties
+
     props = pd.DataFrame(
         {
             "bbr_use_code": ["120"], "year_built": [1968], "heated_area_m2": [130.0],
@@ -93,9 +96,16 @@ def test_heating_type_and_demand_are_derived_when_absent():
         },
         index=pd.Index(["x"], name="property_id"),
     )
-    co2 = property_emissions(props, scenario=SCENARIO, years=[2030])
-    # 130 m² × 115 kWh/m² = 14.95 MWh × 0.22667 = 3.3887 t
+    with pytest.raises(StageContractError, match="model stage"):
+        property_emissions(props, scenario=SCENARIO, years=[2030])
+    modelled, _ = model_properties(props, None, scenario=SCENARIO,
+                                   factors=emission_factor_tables(SCENARIO)[False])
+    co2 = property_emissions(modelled, scenario=SCENARIO, years=[2030])
+    # 130 m² × 115 kWh/m² = 14.95 MWh × 0.204 / 0.9 t/MWh = 3.3887 t
     assert co2.loc["x", 2030] == pytest.approx(14.95 * 0.204 / 0.9)
+    # the model's base-year CO2 is the same product at the base year's gas factor
+    assert modelled.loc["x", "co2_t_a"] == pytest.approx(14.95 * 0.204 / 0.9)
+
 
 
 def test_impossible_scenario_values_are_clear_errors():

@@ -14,8 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from heatplan.core.errors import StageContractError
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.renovation import rank_renovations
+from heatplan.model.stage import emission_factor_tables, model_properties
+from heatplan.plan.renovation import rank_renovations as rank_modelled
 
 SCENARIO = load_scenario()
 GAS = 0.204 / 0.9
@@ -26,6 +28,22 @@ DH_2027_2045 = (
     + 5 * 0.0680
 )  # = 1.3356
 DH_2026_2045 = 0.0845 + DH_2027_2045  # = 1.4201
+
+
+def rank_renovations(properties: pd.DataFrame, labels: pd.DataFrame | None,
+                     proposals: pd.DataFrame | None, *, scenario, **options) -> pd.DataFrame:
+    """The model stage, then the ranking: the pipeline's order."""
+    if "property_id" in properties.columns:
+        properties = properties.set_index("property_id")
+    modelled, chosen = model_properties(properties, labels, scenario=scenario,
+                                        factors=emission_factor_tables(scenario)[False])
+    return rank_modelled(modelled, chosen, proposals, scenario=scenario, **options)
+
+
+def test_the_ranking_needs_the_model_stage_columns():
+    with pytest.raises(StageContractError, match=r"heat_demand_mwh_a.*model stage"):
+        rank_modelled(_properties().set_index("property_id"), LABELS.set_index("property_id"),
+                      PROPOSALS, scenario=SCENARIO)
 
 
 def _properties() -> pd.DataFrame:
@@ -218,9 +236,8 @@ SAMPLE = Path(__file__).resolve().parents[1] / "gis_data" / "sample.gpkg"
 @pytest.mark.slow
 @pytest.mark.skipif(not SAMPLE.exists(), reason="the bundled sample gis_data/sample.gpkg is absent")
 def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
-    from heatplan.model.demand import estimate_heat_demand
     from heatplan.model.emissions import property_emissions
-    from heatplan.model.heating import classify_heating, is_convertible
+    from heatplan.model.stage import model_dataset
     from heatplan.validate import load_dataset
 
     ds = load_dataset(SAMPLE.parents[1], scenario=SCENARIO).dataset
@@ -237,12 +254,8 @@ def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
     assert ranking["explanation"].str.len().gt(40).all()
 
     # properties to convert: ≈ 7,300 × ~18 MWh × ~0.23 t/MWh ≈ 30 kt CO2 in the base year
-    props = ds.properties.copy()
-    props["heating_type"] = classify_heating(props["heating_installation"],
-                                             props.get("heating_fuel"))
-    demand = estimate_heat_demand(props, ds.labels, scenario=SCENARIO)
-    props["heat_demand_mwh_a"] = demand["heat_demand_mwh_a"]
-    convert = is_convertible(props["heating_type"])
+    props = model_dataset(ds, scenario=SCENARIO).properties
+    convert = props["is_to_convert"]
     co2 = property_emissions(props[convert], scenario=SCENARIO, years=[2024])[2024].sum()
     assert 7_300 <= int(convert.sum()) <= 8_000
     assert 20_000 <= co2 <= 45_000

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_phasing import make_toy_town
+from toy_town import make_toy_town, rollout
 
 from heatplan.core.errors import InputDataError, SchemaError
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.phasing import plan_rollout
 from heatplan.plan.revision import apply_progress, compare_plans, fixed_districts, load_progress
 
 
@@ -69,8 +68,8 @@ def scenario():
 
 def test_unchanged_inputs_give_no_changes(scenario):
     props, districts, routing = make_toy_town()
-    first = plan_rollout(props, districts, routing, scenario=scenario)
-    again = plan_rollout(props, districts, routing, scenario=scenario, previous=first)
+    first = rollout(props, districts, routing, scenario=scenario)
+    again = rollout(props, districts, routing, scenario=scenario, previous=first)
     assert again.changes is not None
     assert again.changes.empty
     pd.testing.assert_frame_equal(first.districts, again.districts)
@@ -78,7 +77,7 @@ def test_unchanged_inputs_give_no_changes(scenario):
 
 def test_revision_keeps_connected_properties_and_changes_only_what_must(scenario):
     props, districts, routing = make_toy_town()
-    first = plan_rollout(props, districts, routing, scenario=scenario)
+    first = rollout(props, districts, routing, scenario=scenario)
     p0 = first.properties
     connected = p0.index[p0["connection_year"].notna() & (p0["connection_year"] <= 2025)]
     late = first.districts["end_year"].idxmax()  # a district not started before 2026
@@ -87,8 +86,8 @@ def test_revision_keeps_connected_properties_and_changes_only_what_must(scenario
     assert len(connected) > 0 and len(signed) == 3
     progress = pd.Series("connected", index=connected)
     progress = pd.concat([progress, pd.Series("signed_up", index=signed)])
-    revised = plan_rollout(props, districts, routing, previous=first, progress=progress,
-                           scenario=scenario.with_values(phasing__first_year=2026))
+    revised = rollout(props, districts, routing, previous=first, progress=progress,
+                      scenario=scenario.with_values(phasing__first_year=2026))
     p1 = revised.properties
     # every connected property keeps district heating and its year
     assert (p1.loc[connected, "recommendation"] == "district_heating").all()

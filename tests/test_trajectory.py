@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.trajectory import co2_trajectory
+from heatplan.plan.trajectory import co2_after_plan, co2_trajectory
 
 YEARS = list(range(2024, 2031))
 
@@ -85,3 +85,26 @@ def test_connected_and_declined_properties(case):
     table, _ = co2_trajectory(props, pd.Series({"A": 2025}), scenario=scenario,
                               factors={True: factors(0.01), False: factors(0.05)}, years=YEARS)
     assert table.loc[2024, "co2_t"] == pytest.approx(0.5 + 1.75 + 1.0)  # P1 fully on DH
+
+
+def test_co2_after_the_plan_counts_only_those_who_switch():
+    props = pd.DataFrame(
+        {
+            "heating_type": ["natural_gas", "natural_gas", "oil", "electric", "district_heating"],
+            "recommendation": ["district_heating", "district_heating", "individual_heat_pump",
+                               "none", "existing_dh"],
+            "connection_year": [2026, None, None, None, None],
+            "heat_demand_mwh_a": [10.0, 10.0, 20.0, 5.0, 8.0],
+        },
+        index=["connects", "declines", "oil_to_hp", "untouched", "on_dh"],
+    )
+    factors = pd.Series({"natural_gas": 0.2267, "oil": 0.3325, "electric": 0.15,
+                         "district_heating": 0.1, "heat_pump": 0.05})
+    after = co2_after_plan(props, factors, new_heat_pump_factor=0.04)
+    assert after.to_dict() == pytest.approx({
+        "connects": 10 * 0.1,  # district heating from its connection year
+        "declines": 10 * 0.2267,  # no connection expected: keeps its gas boiler
+        "oil_to_hp": 20 * 0.04,  # a new heat pump
+        "untouched": 5 * 0.15,
+        "on_dh": 8 * 0.1,
+    })

@@ -11,13 +11,14 @@ import click
 from heatplan.cli.options import handle_errors, out_option, overwrite_option, scenario_option
 
 if TYPE_CHECKING:
-
+    from heatplan.core.dataset import Dataset
     from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
 
-def _load(data_dir: Path | None, scenario: Scenario) -> tuple:
-    """Return (properties, labels, proposals) of the dataset, validated."""
+
+def _load(data_dir: Path | None, scenario: Scenario) -> Dataset:
+    """Return the dataset, validated; errors in the layers the ranking reads stop it."""
     from heatplan.core.errors import InputDataError
     from heatplan.validate import load_dataset
 
@@ -28,8 +29,7 @@ def _load(data_dir: Path | None, scenario: Scenario) -> tuple:
         lines = "\n".join(f"  - {issue}" for issue in errors)
         msg = f"The input data has {len(errors)} error(s) that stop the ranking:\n{lines}"
         raise InputDataError(msg, errors)
-    ds = result.dataset
-    return ds.properties, ds.labels, ds.proposals
+    return result.dataset
 
 
 @click.command("rank")
@@ -70,6 +70,7 @@ def command(
 
     from heatplan.core.scenario import load_scenario
     from heatplan.io.atomic import check_writable
+    from heatplan.model.stage import model_dataset
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME, write_ranking
     from heatplan.plan.renovation import rank_renovations
 
@@ -78,7 +79,8 @@ def command(
         scenario = scenario.with_values(emissions__ccs_enabled=ccs)
     for name in (CSV_NAME, XLSX_NAME):  # fail fast, before the work
         check_writable(out_dir / name, overwrite=overwrite)
-    properties, labels, proposals = _load(data_dir, scenario)
+    dataset = _load(data_dir, scenario)
+    model = model_dataset(dataset, scenario=scenario)
     dh_from_year = None
     if plan_path is not None:
         from heatplan.io.previous import read_previous_plan
@@ -93,7 +95,8 @@ def command(
             err=True,
         )
     ranking = rank_renovations(
-        properties, labels, proposals, scenario=scenario, dh_from_year=dh_from_year,
+        model.properties, model.chosen_labels, dataset.proposals, scenario=scenario,
+        dh_from_year=dh_from_year,
         proposal_set="all" if all_proposals else "profitable", lang=lang,
     )
     paths = write_ranking(ranking, scenario, out_dir, lang=lang, overwrite=overwrite)

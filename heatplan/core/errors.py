@@ -6,6 +6,8 @@ line turns it into a message and exit code 1, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class HeatplanError(Exception):
     """Base class of every error heatplan raises on purpose."""
@@ -48,3 +50,24 @@ class InfeasiblePlanError(HeatplanError):
 
 class OutputExistsError(HeatplanError, FileExistsError):
     """An output already exists and ``overwrite`` was not given."""
+
+
+class StageContractError(RuntimeError):
+    """A stage got a table without a column an earlier stage adds: a bug, not bad input.
+
+    Not a :class:`HeatplanError`, so the command line shows it as the programming error it is.
+    """
+
+
+def require_columns(table: object, columns: Iterable[str], *, table_name: str, stage: str
+                    ) -> None:
+    """Raise :class:`StageContractError` unless ``table`` has every one of ``columns``.
+
+    ``stage`` names the stage that should have added them (``"model"``), for the message.
+    """
+    present = set(getattr(table, "columns", ()))
+    missing = [c for c in columns if c not in present]
+    if missing:
+        msg = (f"{table_name} lacks column(s) {missing}, which the {stage} stage adds; run "
+               f"the {stage} stage first (heatplan.pipeline shows the order).")
+        raise StageContractError(msg)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from heatplan.core.errors import ScenarioError
 from heatplan.core.scenario import Scenario
-from heatplan.model.labels import LABEL_CLASS_DTYPE, select_labels
+from heatplan.model.labels import LABEL_CLASS_DTYPE
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def specific_heat_demand(
 
 
 def estimate_heat_demand(
-    properties: pd.DataFrame, labels: pd.DataFrame | None, *, scenario: Scenario
+    properties: pd.DataFrame, chosen_labels: pd.DataFrame, *, scenario: Scenario
 ) -> pd.DataFrame:
     """Estimate each property's delivered heat demand and design peak load.
 
@@ -90,8 +90,9 @@ def estimate_heat_demand(
     properties
         Columns of ``schema.PROPERTIES`` (at least ``bbr_use_code``, ``year_built``,
         ``heated_area_m2``), indexed by or holding ``property_id``.
-    labels
-        Columns of ``schema.LABELS``, or None when there are no labels.
+    chosen_labels
+        The label that speaks for each property: :func:`heatplan.model.labels.select_labels`
+        (empty without labels).
     scenario
         Supplies ``demand.*`` and ``labels.*``.
 
@@ -108,8 +109,7 @@ def estimate_heat_demand(
     specific = specific_heat_demand(props["bbr_use_code"], props["year_built"], scenario=scenario)
     area_mwh = area * specific / 1000.0
 
-    chosen = select_labels(labels, scenario=scenario)
-    chosen = chosen[chosen.index.isin(props.index.astype(str))]
+    chosen = chosen_labels[chosen_labels.index.isin(props.index.astype(str))]
     joined = chosen.reindex(props.index.astype(str))
     joined.index = props.index
     use_expired = bool(scenario.value("demand.use_expired_labels"))

@@ -18,9 +18,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from heatplan.core.errors import ScenarioError
+from heatplan.core.errors import ScenarioError, require_columns
 from heatplan.core.scenario import Scenario
-from heatplan.model.heating import HEATING_TYPES, classify_heating
+from heatplan.model.heating import HEATING_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -103,19 +103,12 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
     return table
 
 
-def _heating_type(properties: pd.DataFrame) -> pd.Series:
-    if "heating_type" in properties.columns:
-        return properties["heating_type"].astype(str)
-    fuel = properties["heating_fuel"] if "heating_fuel" in properties.columns else None
-    return classify_heating(properties["heating_installation"], fuel)
-
-
-def _demand(properties: pd.DataFrame, scenario: Scenario) -> pd.Series:
-    if "heat_demand_mwh_a" in properties.columns:
-        return properties["heat_demand_mwh_a"].astype(float)
-    from heatplan.model.demand import estimate_heat_demand
-
-    return estimate_heat_demand(properties, None, scenario=scenario)["heat_demand_mwh_a"]
+def _heating_and_demand(properties: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each property's position in HEATING_TYPES and its heat demand, MWh/a."""
+    require_columns(properties, ("heating_type", "heat_demand_mwh_a"), table_name="properties",
+                    stage="model")
+    codes = _type_codes(properties["heating_type"].astype(str))
+    return codes, properties["heat_demand_mwh_a"].astype(float).to_numpy(dtype=float)
 
 
 def _type_codes(heating_type: pd.Series) -> np.ndarray:
@@ -148,10 +141,10 @@ def property_emissions(
     Parameters
     ----------
     properties
-        Indexed by ``property_id``; ``heat_demand_mwh_a`` (estimated from area when absent) and
-        ``heating_type`` (classified from ``heating_installation``/``heating_fuel`` when absent).
+        Indexed by ``property_id``; ``heat_demand_mwh_a`` and ``heating_type`` (the model
+        stage's columns).
     scenario
-        Supplies ``emissions.*`` (and ``demand.*`` when demand is estimated here).
+        Supplies ``emissions.*``.
     years
         The years wanted.
     dh_from_year
@@ -165,8 +158,7 @@ def property_emissions(
     """
     years = [int(y) for y in years]
     factors = heat_emission_factors(scenario, years).to_numpy()
-    codes = _type_codes(_heating_type(properties))
-    demand = _demand(properties, scenario).to_numpy(dtype=float)
+    codes, demand = _heating_and_demand(properties)
     values = factors[codes]  # (n, years): each row its type's factors
     values *= demand[:, None]
     switched = _switched(properties.index, years, dh_from_year)
@@ -198,8 +190,7 @@ def emissions_by_heating_type(
     """
     years = [int(y) for y in years]
     factors = heat_emission_factors(scenario, years).to_numpy()
-    codes = _type_codes(_heating_type(properties))
-    demand = _demand(properties, scenario).to_numpy(dtype=float)
+    codes, demand = _heating_and_demand(properties)
     switched = _switched(properties.index, years, dh_from_year)
     k = len(HEATING_TYPES)
     dh = list(HEATING_TYPES).index("district_heating")

@@ -35,7 +35,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from heatplan.core.errors import ScenarioError, SchemaError
+from heatplan.core.errors import ScenarioError, SchemaError, require_columns
 from heatplan.core.scenario import Scenario
 
 logger = logging.getLogger(__name__)
@@ -88,16 +88,6 @@ def _is_feeder(trenches: pd.DataFrame) -> pd.Series:
     return trenches["is_feeder"].fillna(False).astype(bool)
 
 
-def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        msg = (
-            f"{name} lacks column(s) {', '.join(missing)}; district economics needs them "
-            f"(see docs/architecture.md, 'Tables passed between stages')."
-        )
-        raise SchemaError(msg)
-
-
 def _ancestors(start: Iterable, parent: dict) -> set:
     seen: set = set()
     queue = deque(start)
@@ -110,7 +100,7 @@ def _ancestors(start: Iterable, parent: dict) -> set:
     return seen
 
 
-def _segment_parent(trenches: pd.DataFrame) -> dict:
+def segment_parent(trenches: pd.DataFrame) -> dict:
     if "upstream_segment" not in trenches.columns:
         return {}
     up = trenches["upstream_segment"]
@@ -124,7 +114,7 @@ def segment_users(trenches: pd.DataFrame) -> dict[object, set]:
     Uses ``upstream_segment``: a segment serves every district that has a segment downstream of
     it. Without that column each segment serves its own ``district_id`` only.
     """
-    parent = _segment_parent(trenches)
+    parent = segment_parent(trenches)
     users: dict[object, set] = {seg: {d} for seg, d in trenches["district_id"].items()
                                 if pd.notna(d)}
     for district_id, segs in trenches.groupby("district_id", sort=True).groups.items():
@@ -180,14 +170,40 @@ def district_economics(
         ``co2_today_t_a``, ``co2_avoided_t_a`` (expected take-up, base-year factors),
         ``cost_per_t_dkk``, ``dh_cost_dkk_per_mwh``, ``hp_cost_dkk_per_mwh``.
     """
-    _require(properties, "properties", ["district_id", "is_to_convert", "heating_type",
-                                        "heat_demand_mwh_a", "heated_area_m2"])
-    _require(districts, "districts", ["status"])
-    _require(trenches, "trenches", ["length_m", "district_id"])
     econ_cfg = scenario.section("economics")
     final_share = float(scenario.value("uptake.final_share"))
     if base_year is None:
         base_year = int(scenario.value("general.base_year"))
+    _check_inputs(properties, districts, trenches, factors, base_year)
+    conv = properties[properties["is_to_convert"].astype(bool)]
+    econ = _district_base(conv, districts, district_feed, final_share)
+    _add_mains(econ, trenches, scenario=scenario, final_share=final_share)
+    _add_connections(econ, conv, service_pipes, econ_cfg)
+    metres = econ["trench_m"] + econ["feeder_trench_m"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        econ["linear_heat_density_mwh_m_a"] = (econ["heat_demand_mwh_a"] / metres).where(
+            metres > 0)
+        econ["expected_linear_heat_density_mwh_m_a"] = (
+            econ["heat_demand_mwh_a"] * final_share / metres).where(metres > 0)
+    _add_co2(econ, conv, factors[base_year], econ_cfg, final_share)
+    _add_cost_of_heat(econ, conv, scenario, econ_cfg, final_share)
+    logger.info(
+        "District economics for %d districts: %d properties to convert, %.1f km own mains, "
+        "%.1f km feeder mains", len(econ), int(econ["n_to_convert"].sum()),
+        econ["trench_m"].sum() / 1000, econ["feeder_trench_m"].sum() / 1000,
+    )
+    return econ
+
+
+def _check_inputs(properties: pd.DataFrame, districts: pd.DataFrame, trenches: pd.DataFrame,
+                  factors: pd.DataFrame, base_year: int) -> None:
+    """The columns earlier stages add, the base year's factors and known district ids."""
+    require_columns(properties, ("district_id", "is_to_convert", "heating_type",
+                                 "heat_demand_mwh_a", "heated_area_m2"),
+                    table_name="properties", stage="model")
+    require_columns(districts, ("status",), table_name="districts", stage="validate")
+    require_columns(trenches, ("length_m", "district_id"), table_name="trenches",
+                    stage="routing")
     if base_year not in factors.columns:
         msg = f"The CO2 factor table has no column for the base year {base_year}."
         raise SchemaError(msg)
@@ -200,10 +216,10 @@ def district_economics(
         )
         raise SchemaError(msg)
 
-    conv = properties[properties["is_to_convert"].astype(bool)]
-    f_base = factors[base_year]
-    f_today = conv["heating_type"].map(f_base).fillna(f_base.get("other", 0.0)).astype(float)
-    demand = conv["heat_demand_mwh_a"].astype(float)
+
+def _district_base(conv: pd.DataFrame, districts: pd.DataFrame,
+                   district_feed: pd.DataFrame | None, final_share: float) -> pd.DataFrame:
+    """Index ``district_id``: name, status, phase, feed and the properties to convert."""
     by = conv.groupby("district_id", sort=True)
     econ = pd.DataFrame(index=districts.index.copy())
     econ.index.name = "district_id"
@@ -221,11 +237,18 @@ def district_economics(
     econ["n_to_convert"] = by.size().reindex(econ.index, fill_value=0).astype(int)
     econ["n_expected"] = econ["n_to_convert"] * final_share
     econ["heated_area_m2"] = by["heated_area_m2"].sum().reindex(econ.index, fill_value=0.0)
-    econ["heat_demand_mwh_a"] = demand.groupby(conv["district_id"]).sum().reindex(
-        econ.index, fill_value=0.0)
+    econ["heat_demand_mwh_a"] = conv["heat_demand_mwh_a"].astype(float).groupby(
+        conv["district_id"]).sum().reindex(econ.index, fill_value=0.0)
+    return econ
 
-    # --- trenches: own mains and shares of feeder mains -----------------------------------
-    t = trenches
+
+def _add_mains(econ: pd.DataFrame, t: pd.DataFrame, *, scenario: Scenario,
+               final_share: float) -> None:
+    """``trench_m`` (own mains), ``feeder_trench_m`` and ``mains_cost_dkk`` (own + feeder share).
+
+    A feeder segment's length and cost are shared among the districts it serves by their
+    expected heat; equally where none has any.
+    """
     cost = trench_costs(t, scenario=scenario)
     is_feeder = _is_feeder(t)
     own = ~is_feeder
@@ -252,7 +275,10 @@ def district_economics(
     econ["feeder_trench_m"] = feeder_m
     econ["mains_cost_dkk"] = own_cost + feeder_cost
 
-    # --- service pipes and substations (expected connections) -----------------------------
+
+def _add_connections(econ: pd.DataFrame, conv: pd.DataFrame, service_pipes: pd.DataFrame,
+                     econ_cfg: dict) -> None:
+    """Service pipes and substations for the expected connections, and ``cost_dkk`` (DKK)."""
     sp = service_pipes.reindex(conv.index)
     sp_cost = (sp["cost_dkk"].astype(float) if "cost_dkk" in sp.columns
                else pd.Series(np.nan, index=sp.index))
@@ -267,15 +293,12 @@ def district_economics(
     econ["cost_dkk"] = econ["mains_cost_dkk"] + econ["service_cost_dkk"] + econ[
         "connection_cost_dkk"]
 
-    # --- density ---------------------------------------------------------------------------
-    metres = econ["trench_m"] + econ["feeder_trench_m"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        econ["linear_heat_density_mwh_m_a"] = (econ["heat_demand_mwh_a"] / metres).where(
-            metres > 0)
-        econ["expected_linear_heat_density_mwh_m_a"] = (
-            econ["heat_demand_mwh_a"] * final_share / metres).where(metres > 0)
 
-    # --- CO2 -------------------------------------------------------------------------------
+def _add_co2(econ: pd.DataFrame, conv: pd.DataFrame, f_base: pd.Series, econ_cfg: dict,
+             final_share: float) -> None:
+    """``co2_today_t_a``, ``co2_avoided_t_a`` (expected take-up) and ``cost_per_t_dkk``."""
+    f_today = conv["heating_type"].map(f_base).fillna(f_base.get("other", 0.0)).astype(float)
+    demand = conv["heat_demand_mwh_a"].astype(float)
     f_dh = float(f_base["district_heating"])
     econ["co2_today_t_a"] = (demand * f_today).groupby(conv["district_id"]).sum().reindex(
         econ.index, fill_value=0.0)
@@ -286,7 +309,10 @@ def district_economics(
         econ["cost_per_t_dkk"] = (econ["cost_dkk"] / (econ["co2_avoided_t_a"] * years)).where(
             econ["co2_avoided_t_a"] > 0)
 
-    # --- yearly cost of heat per MWh: district heating against individual heat pumps -------
+
+def _add_cost_of_heat(econ: pd.DataFrame, conv: pd.DataFrame, scenario: Scenario,
+                      econ_cfg: dict, final_share: float) -> None:
+    """Yearly cost of heat, DKK per MWh sold: district heating against individual heat pumps."""
     rate = float(econ_cfg["discount_rate"])
     a_dh = annuity_factor(rate, float(econ_cfg["dh_lifetime_years"]))
     a_hp = annuity_factor(rate, float(econ_cfg["heat_pump_lifetime_years"]))
@@ -296,22 +322,18 @@ def district_economics(
                + econ["n_expected"] * float(econ_cfg["dh_fixed_dkk_a"]))
     # a heat pump is sized to the building: the house price covers the standard house's
     # demand, larger buildings (schools, blocks) need proportionally larger machines
+    demand = conv["heat_demand_mwh_a"].astype(float)
     size = np.maximum(1.0, demand / float(econ_cfg["heat_pump_reference_demand_mwh_a"]))
     hp_units = (size.groupby(conv["district_id"]).sum().reindex(econ.index, fill_value=0.0)
                 * final_share)
     hp_year = (hp_units * float(econ_cfg["heat_pump_investment_dkk"]) * a_hp
                + econ["n_expected"] * float(econ_cfg["heat_pump_maintenance_dkk_a"])
                + sold / scop * 1000.0 * float(econ_cfg["electricity_price_dkk_per_kwh"]))
+    metres = econ["trench_m"] + econ["feeder_trench_m"]
     routed = (metres > 0) | econ["status"].eq("existing_dh")
     with np.errstate(divide="ignore", invalid="ignore"):
         econ["dh_cost_dkk_per_mwh"] = (dh_year / sold).where((sold > 0) & routed)
         econ["hp_cost_dkk_per_mwh"] = (hp_year / sold).where(sold > 0)
-    logger.info(
-        "District economics for %d districts: %d properties to convert, %.1f km own mains, "
-        "%.1f km feeder mains", len(econ), int(econ["n_to_convert"].sum()),
-        econ["trench_m"].sum() / 1000, econ["feeder_trench_m"].sum() / 1000,
-    )
-    return econ
 
 
 def density_class(density: pd.Series, limits: Iterable[float], *, lang: str = "da"
@@ -486,7 +508,7 @@ def district_works(
     dh = set(rec.index[rec.isin([DISTRICT_HEATING, EXISTING])])
     t = trenches
     built = t["district_id"].isin(dh)
-    parent = _segment_parent(t)
+    parent = segment_parent(t)
     if parent:
         up = _ancestors(t.index[built], parent)
         built |= t.index.isin(list(up))

@@ -27,24 +27,23 @@ horizon (more first), then DKK per tonne (less first), then ``property_id``.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from heatplan.core.errors import ScenarioError
+from heatplan.core.errors import ScenarioError, require_columns
 from heatplan.core.scenario import Scenario
 from heatplan.core.schema import LABEL_CLASSES, MUNICIPAL_OWNER_TYPE
-from heatplan.model.demand import estimate_heat_demand
 from heatplan.model.emissions import property_emissions
-from heatplan.model.heating import HEATING_TYPES, classify_heating
+from heatplan.model.heating import HEATING_TYPES
 from heatplan.model.labels import (
     LABEL_CLASS_DTYPE,
     LIMITED_CLASSES,
     class_limits,
     is_residential,
     primary_energy_per_heat,
-    select_labels,
 )
 
 logger = logging.getLogger(__name__)
@@ -212,7 +211,7 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
 
 def rank_renovations(
     properties: pd.DataFrame,
-    labels: pd.DataFrame | None,
+    chosen_labels: pd.DataFrame,
     proposals: pd.DataFrame | None,
     *,
     scenario: Scenario,
@@ -225,13 +224,14 @@ def rank_renovations(
     Parameters
     ----------
     properties
-        Columns of ``schema.PROPERTIES``, indexed by or holding ``property_id``; buildings with
-        ``owner_type`` "50" are ranked. ``heating_type`` is classified when absent;
-        ``heat_demand_mwh_a`` is estimated when absent.
-    labels, proposals
-        Columns of ``schema.LABELS`` and ``schema.PROPOSALS``; None when there are none.
+        The model stage's properties (:func:`heatplan.model.stage.model_dataset`), indexed by
+        ``property_id``; buildings with ``owner_type`` "50" are ranked.
+    chosen_labels
+        The label that speaks for each property (the model stage's ``chosen_labels``).
+    proposals
+        Columns of ``schema.PROPOSALS``; None when there are none.
     scenario
-        Supplies ``renovation.*``, ``emissions.*``, ``demand.*``, ``labels.*``, ``general.*``.
+        Supplies ``renovation.*``, ``emissions.*``, ``labels.*``, ``general.*``.
     dh_from_year
         Optional, indexed by ``property_id``: the year a building gets district heating.
     proposal_set
@@ -246,124 +246,31 @@ def rank_renovations(
         heat in MWh/a, CO2 in t; ``co2_saved_t_horizon`` sums ``first_saving_year`` to
         ``horizon_end_year``, ``co2_saved_t_target`` is the saving in ``general.target_year``.
     """
-    if lang not in ("da", "en"):
-        msg = f"lang is {lang!r}; use 'da' or 'en'."
-        raise ValueError(msg)
-    props = properties
-    if "property_id" in props.columns:
-        props = props.set_index("property_id", drop=True)
-    props = props.rename_axis("property_id")
-    props.index = props.index.astype(str)
-    own = props[props["owner_type"].astype(str).str.strip() == MUNICIPAL_OWNER_TYPE].copy()
-    own = own.sort_index(kind="mergesort")
-    if "heating_type" not in own.columns:
-        fuel = own["heating_fuel"] if "heating_fuel" in own.columns else None
-        own["heating_type"] = classify_heating(own["heating_installation"], fuel)
-
-    target = _check_class(str(scenario.value("renovation.target_class")),
-                          "renovation.target_class")
-    assumed = _check_class(str(scenario.value("renovation.class_without_label")),
-                           "renovation.class_without_label")
-    first = int(scenario.value("renovation.first_saving_year"))
-    last = int(scenario.value("general.horizon_end_year"))
-    target_year = int(scenario.value("general.target_year"))
-    if last < first:
-        msg = (f"general.horizon_end_year ({last}) is before renovation.first_saving_year "
-               f"({first}); set a first saving year within the horizon.")
-        raise ScenarioError(msg)
-    years = list(range(first, last + 1))
-
-    if labels is not None and len(labels):
-        ids = labels["property_id"] if "property_id" in labels.columns else None
-        if ids is not None:
-            labels = labels[ids.astype(str).isin(own.index)]
-    demand = estimate_heat_demand(own, labels, scenario=scenario)
-    if "heat_demand_mwh_a" in own.columns:
-        demand["heat_demand_mwh_a"] = own["heat_demand_mwh_a"].astype(float)
-    chosen = select_labels(labels, scenario=scenario).reindex(own.index)
-
+    own = _own_buildings(properties)
+    settings = _Settings.of(scenario, lang)
+    chosen = chosen_labels.reindex(own.index)
     totals, median_cost = _proposal_totals(proposals, chosen["label_id"], proposal_set)
     by_label = totals.reindex(chosen["label_id"].astype(str).where(chosen["label_id"].notna()))
     by_label.index = own.index
-    n_prop = by_label["n_proposals"].fillna(0).astype(int)
-    # proposals that save no heat (lighting, say) leave the heat saving to the class step
-    has_prop = (n_prop > 0) & (by_label["heat_saved_kwh_a"].fillna(0.0) > 0)
-
-    # class step: share of heat saved = 1 − L_target / E_current
-    area = own["heated_area_m2"].astype(float)
-    residential = is_residential(own["bbr_use_code"])
-    label_class = chosen["label_class"].astype(LABEL_CLASS_DTYPE)
-    classes = label_class.astype(object).where(label_class.notna(), assumed).astype(str)
-    lower, upper = _band(area, residential, classes, scenario)
-    per_heat = primary_energy_per_heat(own["heating_type"], scenario=scenario)
-    calc = pd.to_numeric(chosen["calculated_heat_kwh_a"], errors="coerce")
-    label_area = pd.to_numeric(chosen["label_heated_area_m2"], errors="coerce").fillna(area)
-    from_calc = (calc * per_heat / label_area).where(chosen["label_is_valid"].eq(True))
-    current = np.where(
-        from_calc.notna(), np.clip(from_calc.to_numpy(dtype=float), lower, upper),
-        (lower + upper) / 2,
-    )
-    target_limit = class_limits(area, residential=residential, scenario=scenario)[target]
-    share = np.clip(1.0 - target_limit.to_numpy() / current, 0.0, 1.0)
-    heat_demand = demand["heat_demand_mwh_a"].astype(float)
-    step_mwh = heat_demand * share
-
-    prop_mwh = (by_label["heat_saved_kwh_a"].astype(float) / 1000.0).clip(upper=heat_demand)
-    capped = has_prop & (by_label["heat_saved_kwh_a"] / 1000.0 > heat_demand + 1e-9)
-    if capped.any():
-        logger.info("%d buildings' proposals save more than their demand; capped", capped.sum())
-    saved_mwh = prop_mwh.where(has_prop, step_mwh).fillna(0.0)
-
-    cost_per_kwh = median_cost if median_cost is not None else float(
-        scenario.value("renovation.class_step_cost_dkk_per_kwh_a"))
-    prices = scenario.value("renovation.heat_price_dkk_per_kwh")
-    price = own["heating_type"].map({k: float(v) for k, v in prices.items()}).fillna(0.0)
-    investment = by_label["investment_dkk"].astype(float).where(
-        has_prop, step_mwh * 1000.0 * cost_per_kwh)
-    saving_dkk = by_label["saving_dkk_a"].astype(float).where(has_prop)
-    saving_dkk = saving_dkk.fillna(saved_mwh * 1000.0 * price)
-
-    switch = None
-    if dh_from_year is not None:
-        switch = pd.to_numeric(dh_from_year, errors="coerce")
-        switch.index = switch.index.astype(str)
-        switch = switch.reindex(own.index)
-    co2 = property_emissions(
-        pd.DataFrame({"heating_type": own["heating_type"], "heat_demand_mwh_a": saved_mwh}),
-        scenario=scenario, years=years, dh_from_year=switch,
-    )
+    n_prop, has_prop, step_mwh, saved_mwh = _heat_saved(own, chosen, by_label, settings,
+                                                        scenario)
+    investment, saving_dkk = _money(own, by_label, has_prop, step_mwh, saved_mwh,
+                                    median_cost, scenario)
+    switch, co2 = _co2_saved(own, saved_mwh, dh_from_year, settings, scenario)
     co2_total = co2.sum(axis=1)
-    co2_target = co2[target_year] if target_year in co2.columns else pd.Series(0.0, own.index)
-
-    validity = float(scenario.value("labels.validity_years"))
-    age = pd.to_numeric(chosen["label_age_years"], errors="coerce")
+    co2_target = (co2[settings.target_year] if settings.target_year in co2.columns
+                  else pd.Series(0.0, own.index))
     with np.errstate(divide="ignore", invalid="ignore"):
         cost_per_t = (investment / co2_total).where(co2_total > 0)
         payback = (investment / saving_dkk).where(saving_dkk > 0)
     out = pd.DataFrame(
         {
-            "address": own.get("address"),
-            "bbr_use_code": own["bbr_use_code"].astype(str),
-            "year_built": own["year_built"],
-            "heated_area_m2": area,
-            "heating_type": own["heating_type"],
-            "dh_from_year": (switch if switch is not None
-                             else pd.Series(np.nan, own.index)).astype("Int64"),
-            "heat_demand_mwh_a": heat_demand,
-            "demand_source": demand["demand_source"],
-            "label_id": chosen["label_id"],
-            "label_class": label_class,
-            "label_is_valid": chosen["label_is_valid"].astype("boolean"),
-            "label_age_years": age,
-            "renew_label_first": (
-                chosen["label_id"].notna()
-                & ((age > validity).fillna(False) | chosen["label_is_valid"].eq(False))
-            ).astype(bool),
+            **_building_columns(own, chosen, switch, settings, scenario),
             "saving_basis": np.where(has_prop, "proposals", "class_step"),
             "proposal_set": proposal_set,
             "n_proposals": n_prop,
-            "target_class": target,
-            "assumed_class": np.where(label_class.isna(), assumed, ""),
+            "target_class": settings.target,
+            "assumed_class": np.where(chosen["label_class"].isna(), settings.assumed, ""),
             "heat_saved_mwh_a": saved_mwh,
             "investment_dkk": investment.fillna(0.0),
             "saving_dkk_a": saving_dkk,
@@ -374,6 +281,157 @@ def rank_renovations(
         },
         index=own.index,
     )
+    out = _ranked(out, settings, scenario, lang)
+    logger.info(
+        "Ranked %d municipal buildings: %d from proposals, %d from a class step; %.0f t CO2 "
+        "over %d–%d", len(out), int(has_prop.sum()), int((~has_prop).sum()),
+        float(co2_total.sum()), settings.first, settings.last,
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The scenario's ranking settings, checked (and the language)."""
+
+    target: str
+    assumed: str
+    first: int
+    last: int
+    target_year: int
+
+    @property
+    def years(self) -> list[int]:
+        """The years savings count in."""
+        return list(range(self.first, self.last + 1))
+
+    @classmethod
+    def of(cls, scenario: Scenario, lang: str) -> _Settings:
+        if lang not in ("da", "en"):
+            msg = f"lang is {lang!r}; use 'da' or 'en'."
+            raise ValueError(msg)
+        target = _check_class(str(scenario.value("renovation.target_class")),
+                              "renovation.target_class")
+        assumed = _check_class(str(scenario.value("renovation.class_without_label")),
+                               "renovation.class_without_label")
+        first = int(scenario.value("renovation.first_saving_year"))
+        last = int(scenario.value("general.horizon_end_year"))
+        if last < first:
+            msg = (f"general.horizon_end_year ({last}) is before renovation.first_saving_year "
+                   f"({first}); set a first saving year within the horizon.")
+            raise ScenarioError(msg)
+        return cls(target, assumed, first, last, int(scenario.value("general.target_year")))
+
+
+def _own_buildings(properties: pd.DataFrame) -> pd.DataFrame:
+    """The municipality's own buildings (owner type 50), in ``property_id`` order."""
+    require_columns(properties, ("heating_type", "heat_demand_mwh_a", "demand_source"),
+                    table_name="properties", stage="model")
+    own = properties[properties["owner_type"].astype(str).str.strip() == MUNICIPAL_OWNER_TYPE]
+    own = own.rename_axis("property_id")
+    own = own.set_axis(own.index.astype(str))
+    return own.sort_index(kind="mergesort")
+
+
+def _class_step_share(own: pd.DataFrame, chosen: pd.DataFrame, settings: _Settings,
+                      scenario: Scenario) -> np.ndarray:
+    """Share of heat saved by the step to the target class: 1 − L_target / E_current."""
+    area = own["heated_area_m2"].astype(float)
+    residential = is_residential(own["bbr_use_code"])
+    label_class = chosen["label_class"].astype(LABEL_CLASS_DTYPE)
+    classes = label_class.astype(object).where(label_class.notna(), settings.assumed).astype(str)
+    lower, upper = _band(area, residential, classes, scenario)
+    per_heat = primary_energy_per_heat(own["heating_type"], scenario=scenario)
+    calc = pd.to_numeric(chosen["calculated_heat_kwh_a"], errors="coerce")
+    label_area = pd.to_numeric(chosen["label_heated_area_m2"], errors="coerce").fillna(area)
+    from_calc = (calc * per_heat / label_area).where(chosen["label_is_valid"].eq(True))
+    current = np.where(
+        from_calc.notna(), np.clip(from_calc.to_numpy(dtype=float), lower, upper),
+        (lower + upper) / 2,
+    )
+    target_limit = class_limits(area, residential=residential, scenario=scenario)[
+        settings.target]
+    return np.clip(1.0 - target_limit.to_numpy() / current, 0.0, 1.0)
+
+
+def _heat_saved(own: pd.DataFrame, chosen: pd.DataFrame, by_label: pd.DataFrame,
+                settings: _Settings, scenario: Scenario
+                ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Proposals per building, whether they save heat, the class step's and the saving, MWh/a."""
+    n_prop = by_label["n_proposals"].fillna(0).astype(int)
+    # proposals that save no heat (lighting, say) leave the heat saving to the class step
+    has_prop = (n_prop > 0) & (by_label["heat_saved_kwh_a"].fillna(0.0) > 0)
+    heat_demand = own["heat_demand_mwh_a"].astype(float)
+    step_mwh = heat_demand * _class_step_share(own, chosen, settings, scenario)
+
+    prop_mwh = (by_label["heat_saved_kwh_a"].astype(float) / 1000.0).clip(upper=heat_demand)
+    capped = has_prop & (by_label["heat_saved_kwh_a"] / 1000.0 > heat_demand + 1e-9)
+    if capped.any():
+        logger.info("%d buildings' proposals save more than their demand; capped", capped.sum())
+    saved_mwh = prop_mwh.where(has_prop, step_mwh).fillna(0.0)
+
+    return n_prop, has_prop, step_mwh, saved_mwh
+
+
+def _money(own: pd.DataFrame, by_label: pd.DataFrame, has_prop: pd.Series,
+           step_mwh: pd.Series, saved_mwh: pd.Series, median_cost: float | None,
+           scenario: Scenario) -> tuple[pd.Series, pd.Series]:
+    """Investment (DKK) and yearly saving (DKK/a): the proposals', else the class step's."""
+    cost_per_kwh = median_cost if median_cost is not None else float(
+        scenario.value("renovation.class_step_cost_dkk_per_kwh_a"))
+    prices = scenario.value("renovation.heat_price_dkk_per_kwh")
+    price = own["heating_type"].map({k: float(v) for k, v in prices.items()}).fillna(0.0)
+    investment = by_label["investment_dkk"].astype(float).where(
+        has_prop, step_mwh * 1000.0 * cost_per_kwh)
+    saving_dkk = by_label["saving_dkk_a"].astype(float).where(has_prop)
+    saving_dkk = saving_dkk.fillna(saved_mwh * 1000.0 * price)
+    return investment, saving_dkk
+
+
+def _co2_saved(own: pd.DataFrame, saved_mwh: pd.Series, dh_from_year: pd.Series | None,
+               settings: _Settings, scenario: Scenario) -> tuple[pd.Series | None, pd.DataFrame]:
+    """Each building's district-heating year (or None) and its t CO2 saved per year."""
+    switch = None
+    if dh_from_year is not None:
+        switch = pd.to_numeric(dh_from_year, errors="coerce")
+        switch.index = switch.index.astype(str)
+        switch = switch.reindex(own.index)
+    co2 = property_emissions(
+        pd.DataFrame({"heating_type": own["heating_type"], "heat_demand_mwh_a": saved_mwh}),
+        scenario=scenario, years=settings.years, dh_from_year=switch,
+    )
+    return switch, co2
+
+
+def _building_columns(own: pd.DataFrame, chosen: pd.DataFrame, switch: pd.Series | None,
+                      settings: _Settings, scenario: Scenario) -> dict[str, object]:
+    """The ranking's columns that describe the building and its label."""
+    validity = float(scenario.value("labels.validity_years"))
+    age = pd.to_numeric(chosen["label_age_years"], errors="coerce")
+    return {
+        "address": own.get("address"),
+        "bbr_use_code": own["bbr_use_code"].astype(str),
+        "year_built": own["year_built"],
+        "heated_area_m2": own["heated_area_m2"].astype(float),
+        "heating_type": own["heating_type"],
+        "dh_from_year": (switch if switch is not None
+                         else pd.Series(np.nan, own.index)).astype("Int64"),
+        "heat_demand_mwh_a": own["heat_demand_mwh_a"].astype(float),
+        "demand_source": own["demand_source"],
+        "label_id": chosen["label_id"],
+        "label_class": chosen["label_class"].astype(LABEL_CLASS_DTYPE),
+        "label_is_valid": chosen["label_is_valid"].astype("boolean"),
+        "label_age_years": age,
+        "renew_label_first": (
+            chosen["label_id"].notna()
+            & ((age > validity).fillna(False) | chosen["label_is_valid"].eq(False))
+        ).astype(bool),
+    }
+
+
+def _ranked(out: pd.DataFrame, settings: _Settings, scenario: Scenario, lang: Lang
+            ) -> pd.DataFrame:
+    """Sort by tonnes (more first), DKK per tonne, id; add ``rank`` and ``explanation``."""
     order = out.assign(
         _t=-out["co2_saved_t_horizon"].round(9),
         _c=out["cost_per_t_dkk"].fillna(np.inf),
@@ -384,15 +442,10 @@ def rank_renovations(
     ccs_year = (int(scenario.value("emissions.ccs_start_year"))
                 if bool(scenario.value("emissions.ccs_enabled")) else None)
     out["explanation"] = [
-        _explain(row, lang=lang, first=first, last=last, target_year=target_year,
-                 ccs_year=ccs_year)
+        _explain(row, lang=lang, first=settings.first, last=settings.last,
+                 target_year=settings.target_year, ccs_year=ccs_year)
         for row in out.to_dict("records")
     ]
-    logger.info(
-        "Ranked %d municipal buildings: %d from proposals, %d from a class step; %.0f t CO2 "
-        "over %d–%d", len(out), int(has_prop.sum()), int((~has_prop).sum()),
-        float(co2_total.sum()), first, last,
-    )
     return out
 
 

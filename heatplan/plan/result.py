@@ -1,4 +1,4 @@
-"""The finished plan: every table the outputs stage writes."""
+"""The plan: every table the outputs stage writes. The one result type of the plan stage."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from heatplan.core.scenario import Scenario
 
 @dataclass(frozen=True)
 class Plan:
-    """A planned rollout; column meanings are in ``docs/architecture.md``.
+    """A planned rollout; column meanings are in ``docs/columns.md``.
 
-    Every table is in EPSG:25832 and indexed by its stable id.
+    Every table is in EPSG:25832 and indexed by its stable id. :func:`~heatplan.plan.rollout.
+    plan_rollout` fills the rollout's tables; the pipeline adds the input layers drawn with it
+    (``dh_network``, ``heat_sources``), the renovation ranking, the rejected rows and the
+    dataset's facts (``is_synthetic``, ``municipality_code``).
     """
 
     properties: gpd.GeoDataFrame
@@ -26,20 +29,23 @@ class Plan:
     """Index ``segment_id``; ``length_m``, ``dn``, ``peak_kw``, ``district_id``, years."""
     service_pipes: gpd.GeoDataFrame
     """Index ``property_id``; ``length_m``, ``cost_dkk``."""
-    dh_network: gpd.GeoDataFrame
-    heat_sources: gpd.GeoDataFrame
-    renovation: pd.DataFrame
-    """Municipal buildings ranked by CO2 reduction potential (``plan/renovation.py``)."""
     years: pd.DataFrame
     """Index ``year``: connections, trench km, cost DKK and CO2 per year."""
     co2_trajectory: pd.DataFrame
     """Index ``year``: building-heat CO2 of the plan against baseline and target, t/a."""
+    dh_network: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    """The existing district-heating mains (input layer)."""
+    heat_sources: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    """Heat sources and feed points (input layer)."""
+    renovation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Municipal buildings ranked by CO2 reduction potential (``plan/renovation.py``)."""
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)
     """Per input layer, every rejected row with its ``reason``."""
     changes: pd.DataFrame | None = None
     """Differences from the previous plan, when one was given."""
     summary: dict[str, Any] = field(default_factory=dict)
-    """Scalar facts (counts, objective values, MILP gap, run time)."""
+    """Scalar facts: the schedule's report (``plan/schedule/solve.py``), counts, objective
+    values, MILP gap, run times."""
     scenario: Scenario | None = None
     is_synthetic: bool = False
     municipality_code: str | None = None

@@ -117,41 +117,10 @@ def co2_trajectory(
         years = list(range(base, int(scenario.value("general.horizon_end_year")) + 1))
     years = [int(y) for y in years]
     ccs_on = bool(scenario.value("emissions.ccs_enabled"))
-    types = properties["heating_type"].astype(str)
-    demand = properties["heat_demand_mwh_a"].astype(float).to_numpy()
-    rec = properties.get("recommendation", pd.Series("", index=properties.index)).astype(str)
-    convertible = properties["is_to_convert"].astype(bool).to_numpy()
-    status = properties.get("connection_status", pd.Series("", index=properties.index))
-    connected = status.astype("string").fillna("").eq("connected").to_numpy()
-    first = int(scenario.value("phasing.first_year"))
-    hp_year = int(scenario.value("uptake.remaining_to_heat_pump_year"))
-    yrs = np.asarray(years, dtype=float)
-    hp_path = np.clip((yrs - first + 1) / max(hp_year - first + 1, 1), 0.0, 1.0)
-    final = float(scenario.value("uptake.final_share"))
-
-    shares: dict[float | None, np.ndarray] = {}
-
-    def total(fac: pd.DataFrame, final_share: float | None, plan: bool = True) -> np.ndarray:
-        f = fac.reindex(columns=years)
-        cur = f.reindex(types.to_numpy()).fillna(0.0).to_numpy()
-        dh = f.loc["district_heating"].to_numpy()[None, :]
-        hp = f.loc["heat_pump"].to_numpy()[None, :]
-        if not plan:
-            return (demand[:, None] * cur).sum(axis=0)
-        if final_share not in shares:
-            curve = scenario_curve(scenario, len(years) + 60, final_share=final_share)
-            s = _dh_share(properties, district_end, years, curve)
-            s[~convertible & ~connected] = 0.0
-            shares[final_share] = s
-        s_dh = shares[final_share]
-        long_run = final if final_share is None else float(final_share)
-        offered = rec.eq(OFFERED).to_numpy()
-        never = np.where(offered, 1.0 - long_run, 1.0)[:, None]
-        s_hp = np.where(convertible[:, None], np.minimum(hp_path[None, :] * never, 1.0 - s_dh),
-                        0.0)
-        rest = 1.0 - s_dh - s_hp
-        return (demand[:, None] * (s_dh * dh + s_hp * hp + rest * cur)).sum(axis=0)
-
+    split = _HeatSplit(properties, district_end, years, scenario)
+    total = split.co2_t
+    types = split.types
+    demand = split.demand
     table = pd.DataFrame(index=pd.Index(years, name="year"))
     own = factors[ccs_on]
     base_fac = own.reindex(columns=[base])
@@ -170,6 +139,60 @@ def co2_trajectory(
     notes = _notes(table, scenario, lang)
     logger.info("CO2 trajectory %d–%d: %s", years[0], years[-1], notes[0] if notes else "")
     return table, notes
+
+
+class _HeatSplit:
+    """How each property's heat splits over district heating, heat pumps and today's heating.
+
+    :meth:`co2_t` prices the split at a factor table; the district-heating shares per take-up
+    setting are computed once and reused.
+    """
+
+    def __init__(self, properties: pd.DataFrame, district_end: pd.Series, years: list[int],
+                 scenario: Scenario) -> None:
+        self.properties = properties
+        self.district_end = district_end
+        self.years = years
+        self.scenario = scenario
+        self.types = properties["heating_type"].astype(str)
+        self.demand = properties["heat_demand_mwh_a"].astype(float).to_numpy()
+        rec = properties.get("recommendation", pd.Series("", index=properties.index))
+        self.offered = rec.astype(str).eq(OFFERED).to_numpy()
+        self.convertible = properties["is_to_convert"].astype(bool).to_numpy()
+        status = properties.get("connection_status", pd.Series("", index=properties.index))
+        self.connected = status.astype("string").fillna("").eq("connected").to_numpy()
+        first = int(scenario.value("phasing.first_year"))
+        hp_year = int(scenario.value("uptake.remaining_to_heat_pump_year"))
+        yrs = np.asarray(years, dtype=float)
+        self.hp_path = np.clip((yrs - first + 1) / max(hp_year - first + 1, 1), 0.0, 1.0)
+        self.final = float(scenario.value("uptake.final_share"))
+        self.shares: dict[float | None, np.ndarray] = {}
+
+    def _dh_shares(self, final_share: float | None) -> np.ndarray:
+        if final_share not in self.shares:
+            curve = scenario_curve(self.scenario, len(self.years) + 60, final_share=final_share)
+            s = _dh_share(self.properties, self.district_end, self.years, curve)
+            s[~self.convertible & ~self.connected] = 0.0
+            self.shares[final_share] = s
+        return self.shares[final_share]
+
+    def co2_t(self, fac: pd.DataFrame, final_share: float | None, plan: bool = True
+              ) -> np.ndarray:
+        """t CO2 per year at ``fac``; today's heating throughout when not ``plan``."""
+        f = fac.reindex(columns=self.years)
+        cur = f.reindex(self.types.to_numpy()).fillna(0.0).to_numpy()
+        dh = f.loc["district_heating"].to_numpy()[None, :]
+        hp = f.loc["heat_pump"].to_numpy()[None, :]
+        demand = self.demand
+        if not plan:
+            return (demand[:, None] * cur).sum(axis=0)
+        s_dh = self._dh_shares(final_share)
+        long_run = self.final if final_share is None else float(final_share)
+        never = np.where(self.offered, 1.0 - long_run, 1.0)[:, None]
+        s_hp = np.where(self.convertible[:, None],
+                        np.minimum(self.hp_path[None, :] * never, 1.0 - s_dh), 0.0)
+        rest = 1.0 - s_dh - s_hp
+        return (demand[:, None] * (s_dh * dh + s_hp * hp + rest * cur)).sum(axis=0)
 
 
 def _notes(table: pd.DataFrame, scenario: Scenario, lang: str) -> list[str]:
@@ -217,3 +240,26 @@ def _notes(table: pd.DataFrame, scenario: Scenario, lang: str) -> list[str]:
         notes.append(f"Følsomhed for tilslutning i {target_year}: {parts}." if da else
                      f"Sensitivity to take-up in {target_year}: {parts}.")
     return notes
+
+
+def co2_after_plan(
+    properties: pd.DataFrame, factor_t_per_mwh: pd.Series, *, new_heat_pump_factor: float
+) -> pd.Series:
+    """t CO2/a of each property with the heating the plan gives it, at one year's factors.
+
+    District heating for ``existing_dh`` and for ``district_heating`` properties expected to
+    connect (a ``connection_year``); a new heat pump (``new_heat_pump_factor``, t CO2 per MWh)
+    for ``individual_heat_pump``; today's heating otherwise, non-takers included.
+    ``factor_t_per_mwh`` is indexed by heating type (one column of ``heat_emission_factors``),
+    the same year as ``co2_t_a`` so that the difference is the plan's own effect.
+    """
+    connects = properties["recommendation"].eq("district_heating") & properties[
+        "connection_year"
+    ].notna()
+    to_dh = connects | properties["recommendation"].eq("existing_dh")
+    factor = properties["heating_type"].map(factor_t_per_mwh).fillna(0.0).astype(float)
+    factor = factor.where(~to_dh, float(factor_t_per_mwh["district_heating"]))
+    factor = factor.where(
+        ~properties["recommendation"].eq("individual_heat_pump"), new_heat_pump_factor
+    )
+    return (properties["heat_demand_mwh_a"].astype(float) * factor).rename("co2_after_t_a")

@@ -9,18 +9,16 @@ import pandas as pd
 import pytest
 
 from heatplan.core.errors import InfeasiblePlanError
-from heatplan.core.scenario import load_scenario
-from heatplan.plan.phasing import (
+from heatplan.plan.schedule.diagnose import diagnose
+from heatplan.plan.schedule.heuristic import schedule_heuristic
+from heatplan.plan.schedule.milp import schedule_milp
+from heatplan.plan.schedule.problem import (
     ScheduleProblem,
-    _option_loads,
-    _option_values,
     check_schedule,
     completion_values,
-    diagnose,
+    option_loads,
+    option_values,
     options,
-    plan_rollout,
-    schedule_heuristic,
-    schedule_milp,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -72,8 +70,8 @@ def make_problem(
 def brute_force(problem: ScheduleProblem) -> float:
     """Best objective over every combination of options meeting capacity and precedence."""
     opts = options(problem)
-    loads = _option_loads(problem, opts)
-    values = _option_values(problem, opts)
+    loads = option_loads(problem, opts)
+    values = option_values(problem, opts)
     caps = {k: problem.capacity[k].to_numpy(dtype=float) for k in loads}
     by_item = [[r for r, o in enumerate(opts) if o.item == i] for i in problem.items.index]
     pos = {i: k for k, i in enumerate(problem.items.index)}
@@ -219,173 +217,6 @@ def test_districts_feeding_each_other_end_in_the_same_year():
         assert schedule.table["end_year"].to_dict() == {"A": 2024, "B": 2024, "C": 2025}
         assert schedule.objective_t == pytest.approx(12 + 2 * 2)
     assert brute_force(p) == pytest.approx(16)
-
-
-# ---------------------------------------------------------------------------------------------
-# The whole rollout on a toy town
-# ---------------------------------------------------------------------------------------------
-
-
-def make_toy_town():
-    """Six districts of 15 MWh/a gas-heated houses with hand-set trenches.
-
-    A (candidate_dh, phase 1, 100 houses, 1,000 m own mains, 500 m feeder from the existing
-    network), B (undecided, 120 houses, fed from A), C (undecided, 20 houses on 2,000 m: too
-    sparse), D (undecided, 80 houses, fed through C), E (existing_dh, 10 infill houses and one
-    block already on district heating), F (individual, 30 houses).
-    """
-    spec = {  # status, planned_phase, houses, own trench m, feeder m, fed_from, feeder upstream
-        "A": ("candidate_dh", 1, 100, 1000.0, 500.0, "existing_network", None),
-        "B": ("undecided", None, 120, 1200.0, 300.0, "A", "A-main"),
-        "C": ("undecided", None, 20, 2000.0, 400.0, "existing_network", None),
-        "D": ("undecided", None, 80, 800.0, 200.0, "C", "C-main"),
-        "E": ("existing_dh", None, 10, 0.0, 0.0, "existing_network", None),
-        "F": ("individual", None, 30, 900.0, 100.0, "existing_network", None),
-    }
-    districts = pd.DataFrame(
-        {"name": [f"Område {d}" for d in spec], "status": [v[0] for v in spec.values()],
-         "planned_phase": pd.array([v[1] for v in spec.values()], dtype="Int64")},
-        index=pd.Index(list(spec), name="district_id"))
-    rows, segs, feed = [], [], []
-    for d, (_, _, n, own, feeder, fed, up) in spec.items():
-        rows += [{"property_id": f"{d}{k:03d}", "district_id": d, "heating_type": "natural_gas",
-                  "is_to_convert": True, "heat_demand_mwh_a": 15.0, "heated_area_m2": 130.0,
-                  "owner_type": "10", "connection_status": ""} for k in range(n)]
-        if feeder > 0:
-            segs.append({"segment_id": f"{d}-feed", "length_m": feeder, "district_id": d,
-                         "is_feeder": True, "upstream_segment": up, "cost_dkk": feeder * 8000})
-        if own > 0:
-            segs.append({"segment_id": f"{d}-main", "length_m": own / 2, "district_id": d,
-                         "is_feeder": False, "upstream_segment": f"{d}-feed",
-                         "cost_dkk": own / 2 * 6000})
-            segs.append({"segment_id": f"{d}-branch", "length_m": own / 2, "district_id": d,
-                         "is_feeder": False, "upstream_segment": f"{d}-main",
-                         "cost_dkk": own / 2 * 5000})
-        feed.append({"district_id": d, "fed_from": fed, "feeder_trench_m": feeder})
-    rows.append({"property_id": "E-dh", "district_id": "E", "heating_type": "district_heating",
-                 "is_to_convert": False, "heat_demand_mwh_a": 40.0, "heated_area_m2": 300.0,
-                 "owner_type": "20", "connection_status": ""})
-    props = pd.DataFrame(rows).set_index("property_id")
-    routing = {
-        "trenches": pd.DataFrame(segs).set_index("segment_id"),
-        "service_pipes": pd.DataFrame({"length_m": 10.0, "cost_dkk": 10_000.0}, index=props.index),
-        "district_feed": pd.DataFrame(feed).set_index("district_id"),
-    }
-    return props, districts, routing
-
-
-@pytest.fixture
-def tight_scenario():
-    # 1.6 km of trench a year: A (1.5 km), B (1.5), C's transit (1.4) and D (1.0) need one
-    # year each, so the works spread over 2024–2027.
-    return load_scenario().with_values(phasing__trench_capacity_km_a=1.6)
-
-
-def test_rollout_on_toy_town(tight_scenario):
-    props, districts, routing = make_toy_town()
-    before = props.copy()
-    r = plan_rollout(props, districts, routing, scenario=tight_scenario)
-    pd.testing.assert_frame_equal(props, before)  # inputs untouched
-    d = r.districts
-    assert d.loc["C", "recommendation"] == "individual_heat_pump"
-    assert d.loc["C", "is_transit"]  # carries D's feeder main
-    assert d["end_year"].dropna().max() <= 2030
-    # feed precedence: A no later than B; C's transit works no later than D
-    assert d.loc["A", "end_year"] <= d.loc["B", "end_year"]
-    assert d.loc["C", "end_year"] <= d.loc["D", "end_year"]
-    assert d.loc["A", "phase"] == 1
-    # capacity never exceeded
-    assert (r.years["trench_km"] <= 1.6 + 1e-9).all()
-    assert (r.years["connections"] <= 2000 + 1e-9).all()
-    assert r.years["trench_km"].sum() == pytest.approx(5.4)  # 1.5 + 1.5 + 1.4 + 1.0 km
-    # every property to convert lands in a phase or in individual heating
-    conv = r.properties[r.properties["is_to_convert"]]
-    in_phase = conv["phase"].notna()
-    individual = conv["recommendation"].eq("individual_heat_pump")
-    assert (in_phase ^ individual).all()
-    assert individual.sum() == 50  # C (20) and F (30)
-    assert r.properties.loc["E-dh", "recommendation"] == "existing_dh"
-    # offers a year before digging
-    off = r.properties.dropna(subset=["offer_year"])
-    assert (off["offer_year"] == off["construction_start_year"] - 1).all()
-    # built trenches get a year inside their district's works; C's branch is not built
-    t = r.trenches
-    assert not t.loc["C-branch", "is_built"]
-    assert t.loc["C-main", "is_built"]
-    assert t.loc["C-main", "construction_year"] == d.loc["C", "end_year"]
-    assert r.report["gap"] == pytest.approx(0.0, abs=1e-6) or r.report["gap"] >= 0
-    assert r.report["heuristic_objective_t"] <= r.report["milp_objective_t"] * (1 + 1e-6)
-
-
-def test_rollout_heuristic_method_and_infeasible_capacity(tight_scenario):
-    props, districts, routing = make_toy_town()
-    r = plan_rollout(props, districts, routing, scenario=tight_scenario, method="heuristic")
-    assert r.report["used"] == "heuristic"
-    assert r.report["milp_objective_t"] is None
-    small = tight_scenario.with_values(phasing__trench_capacity_km_a=0.5)
-    with pytest.raises(InfeasiblePlanError, match=r"capacity is 0\.5"):
-        plan_rollout(props, districts, routing, scenario=small)
-
-
-def test_district_with_connected_properties_counts_as_built(tight_scenario):
-    # Without a previous plan, connected properties mean the works were done before 2024:
-    # the district keeps district heating, ends in 2023, takes phase 1 and no capacity.
-    props, districts, routing = make_toy_town()
-    props = props.copy()
-    props.loc[["B000", "B001"], "connection_status"] = "connected"
-    r = plan_rollout(props, districts, routing, scenario=tight_scenario)
-    b = r.districts.loc["B"]
-    assert (b["phase"], b["end_year"]) == (1, 2023)
-    assert r.report["n_items"] == 4  # A, C (transit), D and E (infill); B is built
-    assert r.years["trench_km"].sum() == pytest.approx(1.5 + 1.4 + 1.0)
-    assert r.properties.loc["B000", "recommendation"] == "district_heating"
-    assert (r.properties.loc[props.index[props["district_id"] == "B"], "connection_year"]
-            .dropna() >= 2023).all()
-
-
-@pytest.mark.slow
-def test_bundled_sample_places_every_property_with_works_by_2030():
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parents[1]
-    if not (repo / "gis_data" / "sample.gpkg").exists():
-        pytest.skip("the bundled sample gis_data/sample.gpkg is not there")
-    from heatplan.model.demand import estimate_heat_demand
-    from heatplan.model.heating import classify_heating, is_convertible
-    from heatplan.plan.network.graph import build_street_graph
-    from heatplan.plan.network.routing import route_trenches
-    from heatplan.validate import load_dataset
-
-    scenario = load_scenario()
-    ds = load_dataset(repo, scenario=scenario).dataset
-    props = ds.properties.copy()
-    props["heating_type"] = classify_heating(props["heating_installation"],
-                                             props.get("heating_fuel"))
-    props["is_to_convert"] = is_convertible(props["heating_type"])
-    props = props.join(estimate_heat_demand(props, ds.labels, scenario=scenario)[
-        ["heat_demand_mwh_a", "peak_load_kw"]])
-    graph = build_street_graph(ds.streets, dh_network=ds.dh_network,
-                               heat_sources=ds.heat_sources, scenario=scenario)
-    candidate = ds.districts.index[ds.districts["status"].isin(["candidate_dh", "undecided"])]
-    target = props[props["is_to_convert"] & props["district_id"].isin(candidate)]
-    routing = route_trenches(graph, target, ds.districts, scenario=scenario)
-    r = plan_rollout(props, ds.districts, routing, scenario=scenario)
-
-    conv = r.properties.loc[target.index]
-    assert len(conv) == 7300  # the sample's contract (DESIGN.md)
-    placed = conv["phase"].isin([1, 2]) | conv["recommendation"].eq("individual_heat_pump")
-    assert placed.all()
-    d = r.districts
-    assert d["end_year"].dropna().max() <= 2030
-    assert (r.years["trench_km"] <= scenario.value("phasing.trench_capacity_km_a") + 1e-6).all()
-    assert (r.years["connections"] <= scenario.value("phasing.connection_capacity_a") + 1e-6
-            ).all()
-    fed = d["fed_from"].where(d["fed_from"].isin(d.index))
-    for child, parent in fed.dropna().items():
-        if pd.notna(d.at[child, "end_year"]) and pd.notna(d.at[parent, "end_year"]):
-            assert d.at[parent, "end_year"] <= d.at[child, "end_year"]
-    assert r.report["milp_status"] == "optimal"
-    assert r.report["heuristic_objective_t"] <= r.report["milp_objective_t"] * (1 + 1e-6)
 
 
 def test_yearly_budget_limits_spending():
