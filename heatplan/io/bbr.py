@@ -298,38 +298,41 @@ def to_number(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype(float)
 
 
-def read_buildings(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
-    """Read BBR Bygning records (all rows, normalised field names); see :func:`read_bbr_table`."""
-    table = read_bbr_table(path, fields=BUILDING_FIELDS, municipality=municipality)
-    for column in ("id_lokalId", "husnummer", "grund"):
+def _read_with_ids(
+    path: Path | str, fields: tuple[str, ...], municipality: str | None,
+    id_columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """Read a BBR table (:func:`read_bbr_table`) with its UUID columns lower-cased."""
+    table = read_bbr_table(path, fields=fields, municipality=municipality)
+    for column in id_columns:
         table[column] = table[column].str.lower()
     return table
+
+
+def read_buildings(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
+    """Read BBR Bygning records (all rows, normalised field names); see :func:`read_bbr_table`."""
+    return _read_with_ids(path, BUILDING_FIELDS, municipality, ("id_lokalId", "husnummer", "grund"))
 
 
 def read_units(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
     """Read BBR Enhed (unit) records, all rows; ``bygning`` is empty in the OIS extract."""
-    table = read_bbr_table(path, fields=UNIT_FIELDS, municipality=municipality)
-    for column in ("id_lokalId", "bygning", "etage", "opgang"):
-        table[column] = table[column].str.lower()
-    return table
+    return _read_with_ids(
+        path, UNIT_FIELDS, municipality, ("id_lokalId", "bygning", "etage", "opgang")
+    )
 
 
 def read_storeys(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
     """Read BBR Etage (storey) records, all rows: they link OIS units to their building."""
-    table = read_bbr_table(path, fields=STOREY_FIELDS, municipality=municipality)
-    for column in ("id_lokalId", "bygning"):
-        table[column] = table[column].str.lower()
-    return table
+    return _read_with_ids(path, STOREY_FIELDS, municipality, ("id_lokalId", "bygning"))
 
 
 def read_technical_installations(
     path: Path | str, *, municipality: str | None = None
 ) -> pd.DataFrame:
     """Read BBR Tekniske anlæg records, all rows (oil tanks are ``tek020Klassifikation`` 1110)."""
-    table = read_bbr_table(path, fields=TECHNICAL_FIELDS, municipality=municipality)
-    for column in ("id_lokalId", "bygning", "husnummer", "grund"):
-        table[column] = table[column].str.lower()
-    return table
+    return _read_with_ids(
+        path, TECHNICAL_FIELDS, municipality, ("id_lokalId", "bygning", "husnummer", "grund")
+    )
 
 
 def read_plots(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
@@ -338,17 +341,15 @@ def read_plots(path: Path | str, *, municipality: str | None = None) -> pd.DataF
     The REST shape nests the Ejendomsrelation (``bestemtFastEjendom.ejendommensEjerforholdskode``);
     the file extract names it by id (``bestemtFastEjendom``).
     """
-    table = read_bbr_table(path, fields=PLOT_FIELDS, municipality=municipality)
-    for column in ("id_lokalId", "bestemtFastEjendom", "bestemtFastEjendom.id_lokalId"):
-        table[column] = table[column].str.lower()
-    return table
+    return _read_with_ids(
+        path, PLOT_FIELDS, municipality,
+        ("id_lokalId", "bestemtFastEjendom", "bestemtFastEjendom.id_lokalId"),
+    )
 
 
 def read_property_relations(path: Path | str, *, municipality: str | None = None) -> pd.DataFrame:
     """Read BBR Ejendomsrelation records, all rows (``ejendommensEjerforholdskode``, BFE)."""
-    table = read_bbr_table(path, fields=RELATION_FIELDS, municipality=municipality)
-    table["id_lokalId"] = table["id_lokalId"].str.lower()
-    return table
+    return _read_with_ids(path, RELATION_FIELDS, municipality, ("id_lokalId",))
 
 
 def plot_owners(plots: pd.DataFrame, relations: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -20,9 +20,10 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
+from heatplan import PROJECT_CRS
 from heatplan.core.errors import InputDataError
+from heatplan.io.geodanmark import points_from_wkt
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def read_addresses(
     grouped = frame.groupby("husnummer", sort=True)
     addresses = grouped[["address", "postcode"]].first()
     addresses["n_units"] = grouped.size()
-    geometry = gpd.GeoSeries([None] * len(addresses), index=addresses.index, crs="EPSG:25832")
+    geometry = gpd.GeoSeries([None] * len(addresses), index=addresses.index, crs=PROJECT_CRS)
     if point_path is not None:
         points = _read_current(point_path, {
             "id": ("id", "id_lokalid"), "position": ("position", "geometri"),
@@ -131,10 +132,8 @@ def read_addresses(
         points = points[points["id"].notna() & points["position"].notna()]
         points["id"] = points["id"].str.lower()
         points = points.drop_duplicates("id", keep="last").set_index("id")
-        wkt = points["position"].reindex(addresses.index)
-        has_point = wkt.notna()
-        geometry[has_point] = shapely.force_2d(shapely.from_wkt(wkt[has_point].to_numpy()))
-    out = gpd.GeoDataFrame(addresses, geometry=geometry, crs="EPSG:25832")
+        geometry = points_from_wkt(points["position"].reindex(addresses.index))
+    out = gpd.GeoDataFrame(addresses, geometry=geometry, crs=PROJECT_CRS)
     out.index.name = "husnummer"
     logger.info(
         "DAR: %s house numbers from %s current unit addresses (%s not in use), %s with a point",

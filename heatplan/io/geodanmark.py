@@ -4,6 +4,10 @@ Real GeoDanmark layers are 3-D (``POLYGON Z``, ``LINESTRING Z``); heatplan works
 coordinate is dropped on read. GeoDanmark's own object id ``ID_LOKALID`` differs from BBR's
 ``id_lokalId`` only in case, and GeoPackage field names are case-insensitive: it is renamed to
 ``geodanmark_id`` so the two can never collide in a written layer.
+
+The layer helpers the other register readers share live here too: :func:`read_layer`,
+:func:`find_column`, :func:`municipality_codes`, :func:`has_geometry` and
+:func:`points_from_wkt`.
 """
 
 from __future__ import annotations
@@ -12,14 +16,14 @@ import logging
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
+from heatplan import PROJECT_CRS
 from heatplan.core.errors import CRSError, InputDataError
 
 logger = logging.getLogger(__name__)
-
-PROJECT_CRS = "EPSG:25832"
 
 VEJKLASSE_TO_ROAD_CLASS: dict[str, str] = {
     "Trafikvej-Gennemfart": "arterial",
@@ -56,6 +60,39 @@ def find_column(frame: pd.DataFrame, *candidates: str) -> str | None:
     return None
 
 
+def municipality_codes(values: pd.Series) -> pd.Series:
+    """Municipality codes of a layer column as four-digit strings (``151`` → ``"0151"``).
+
+    Examples
+    --------
+    >>> municipality_codes(pd.Series([151, " 0155", None])).tolist()
+    ['0151', '0155', <NA>]
+    """
+    return values.astype("string").str.strip().str.zfill(4)
+
+
+def has_geometry(geoms: gpd.GeoSeries | np.ndarray) -> np.ndarray:
+    """True where a geometry is present and not empty."""
+    values = np.asarray(geoms.array if hasattr(geoms, "array") else geoms, dtype=object)
+    return shapely.is_geometry(values) & ~shapely.is_empty(values)
+
+
+def points_from_wkt(wkt: pd.Series, *, on_invalid: str = "raise") -> gpd.GeoSeries:
+    """Parse WKT coordinates (EPSG:25832) as 2-D geometries; missing text stays missing.
+
+    ``on_invalid`` is shapely's: ``"raise"`` on malformed text, or ``"ignore"`` (missing).
+
+    Examples
+    --------
+    >>> points = points_from_wkt(pd.Series(["POINT Z (1 2 3)", None]))
+    >>> points.iloc[0].wkt, points.iloc[1]
+    ('POINT (1 2)', None)
+    """
+    values = wkt.astype(object).where(wkt.notna(), None).to_numpy()
+    geoms = shapely.from_wkt(values, on_invalid=on_invalid)
+    return gpd.GeoSeries(shapely.force_2d(geoms), index=wkt.index, crs=PROJECT_CRS)
+
+
 def read_layer(path: Path | str, *, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read any GDAL vector layer into EPSG:25832, 2-D, without empty geometries.
 
@@ -83,7 +120,7 @@ def read_layer(path: Path | str, *, layer: str | None = None) -> gpd.GeoDataFram
         raise CRSError(msg)
     if frame.crs.to_epsg() != 25832:
         frame = frame.to_crs(PROJECT_CRS)
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty].copy()
+    frame = frame[has_geometry(frame.geometry)].copy()
     frame.geometry = shapely.force_2d(frame.geometry.array)
     return frame
 
@@ -163,7 +200,7 @@ def read_roads(
     frame = frame[frame.geom_type.isin(["LineString", "MultiLineString"])]
     code_column = find_column(frame, "KOMMUNEKODE", "kommunekode", "komkode", "komnr")
     codes = (
-        frame[code_column].astype("string").str.strip().str.zfill(4)
+        municipality_codes(frame[code_column])
         if code_column is not None else pd.Series(pd.NA, index=frame.index, dtype="string")
     )
     if municipality is not None and code_column is not None:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from heatplan.core.errors import InputDataError
 from heatplan.core.schema import DISTRICT_STATUS_CODES
-from heatplan.io.geodanmark import find_column, read_layer
+from heatplan.io.geodanmark import find_column, municipality_codes, read_layer
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def read_districts(
         for field, candidates in PLANDATA_COLUMNS.items()
     }
     if municipality is not None and source["municipality"] is not None:
-        codes = frame[source["municipality"]].astype("string").str.strip().str.zfill(4)
+        codes = municipality_codes(frame[source["municipality"]])
         frame = frame[codes == municipality].reset_index(drop=True)
 
     def column(field: str) -> pd.Series:
