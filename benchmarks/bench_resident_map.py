@@ -31,7 +31,7 @@ import pandas as pd
 
 from heatplan.core.errors import HeatplanError
 from heatplan.core.scenario import load_scenario
-from heatplan.outputs.resident_map import write_resident_map
+from heatplan.outputs.resident_map.page import write_resident_map
 from heatplan.plan.result import Plan
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

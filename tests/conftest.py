@@ -177,7 +177,8 @@ def make_raw_dataset(tables: dict[str, pd.DataFrame | None]):
     GIS tables are taken as they are (named as layers of ``gis_data/toy.gpkg``); label tables
     become text, as a CSV file is read. Much faster than writing and reading files.
     """
-    from heatplan.io.layers import LayerSource, RawDataset
+    from heatplan.core.dataset import LayerSource
+    from heatplan.io.layers import dataset_as_read
 
     raw: dict[str, pd.DataFrame | None] = {}
     sources = {}
@@ -193,7 +194,7 @@ def make_raw_dataset(tables: dict[str, pd.DataFrame | None]):
             raw[name] = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                                     na_values=[""])
             sources[name] = LayerSource(Path(f"energy_labels/{name}.csv"))
-    return RawDataset(raw, sources, data_dir=None)
+    return dataset_as_read(raw, sources)
 
 
 @pytest.fixture
@@ -225,6 +226,7 @@ def toy_data_dir(_toy_data_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def toy_dataset(toy_data_dir: Path):
     """The toy dataset loaded and validated (a :class:`heatplan.core.dataset.Dataset`)."""
+    from heatplan.core.scenario import load_scenario
     from heatplan.validate import load_dataset
 
-    return load_dataset(toy_data_dir).dataset
+    return load_dataset(toy_data_dir, scenario=load_scenario()).dataset

@@ -120,9 +120,10 @@ def test_written_layers_are_2d_epsg25832_and_consistent(imported):
 
 def test_validate_accepts_the_import(imported, tmp_path):
     out, printed = imported
+    from heatplan.core.scenario import load_scenario
     from heatplan.validate import load_dataset
 
-    result = load_dataset(out)
+    result = load_dataset(out, scenario=load_scenario())
     assert len(result.dataset.properties) == printed["counts"]["kept"]
     assert len(result.dataset.districts) == printed["counts"]["districts"]
     cli_result = CliRunner().invoke(

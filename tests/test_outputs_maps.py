@@ -10,15 +10,11 @@ from PIL import Image
 from plan_fixture import make_plan
 
 from heatplan.core.errors import OutputExistsError
-from heatplan.outputs.phase_maps import (
-    PDF_NAME,
-    _nice_length,
-    dn_width,
-    draw_sheet,
-    phase_map_paths,
-    plan_phases,
-    write_phase_maps,
-)
+from heatplan.outputs.phase_maps.files import PDF_NAME, phase_map_paths, write_phase_maps
+from heatplan.outputs.phase_maps.furniture import _nice_length
+from heatplan.outputs.phase_maps.layers import plan_phases
+from heatplan.outputs.phase_maps.sheet import draw_sheet
+from heatplan.outputs.style import dn_width
 
 
 def pdf_page_count(data: bytes) -> int:

@@ -14,7 +14,8 @@ from shapely.geometry import LineString, Point, box
 
 from heatplan.core.errors import HeatplanError, OutputExistsError, ScenarioError, SchemaError
 from heatplan.core.scenario import load_scenario
-from heatplan.outputs.resident_map import leaflet_dir, resident_map, write_resident_map
+from heatplan.outputs.resident_map.assets import leaflet_dir
+from heatplan.outputs.resident_map.page import resident_map, write_resident_map
 from heatplan.plan.result import Plan
 
 CRS = "EPSG:25832"
@@ -22,9 +23,9 @@ EVIL = "Ondvej <script>window.__pwned=1</script> \"Citat\" 'enkelt' & Co 3"
 SECRET_ID = "PID-hemmelig-0001"
 
 
-def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
-    """A hand-made plan: four districts, six properties, two trench phases, existing network."""
-    districts = gpd.GeoDataFrame(
+def _districts() -> gpd.GeoDataFrame:
+    """Four districts: existing, two district-heating phases, individual heating."""
+    return gpd.GeoDataFrame(
         {
             "name": ["Centrum", "Måløv Nord", "Skovlunde <Øst> & Co", "Egebjerg"],
             "status": ["existing_dh", "candidate_dh", "candidate_dh", "individual"],
@@ -48,7 +49,11 @@ def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
         index=pd.Index(["D0", "D1", "D2", "D3"], name="district_id"),
         crs=CRS,
     )
-    properties = gpd.GeoDataFrame(
+
+
+def _properties(address: str) -> gpd.GeoDataFrame:
+    """Six properties (one a footprint), with columns that must never reach the page."""
+    return gpd.GeoDataFrame(
         {
             "address": [
                 "Måløv Byvej 12",
@@ -94,7 +99,11 @@ def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
         index=pd.Index([SECRET_ID, "P2", "P3", "P4", "P5", "P6"], name="property_id"),
         crs=CRS,
     )
-    trenches = gpd.GeoDataFrame(
+
+
+def _trenches() -> gpd.GeoDataFrame:
+    """Three trenches of phases 1 and 2; one main (DN 200)."""
+    return gpd.GeoDataFrame(
         {"phase": pd.array([1, 1, 2], dtype="Int64"), "dn": [200, 65, 80]},
         geometry=[
             LineString([(710000, 6179500), (710400, 6179500)]),
@@ -104,18 +113,26 @@ def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
         index=pd.Index(["S1", "S2", "S3"], name="segment_id"),
         crs=CRS,
     )
-    network = gpd.GeoDataFrame(
+
+
+def _network() -> gpd.GeoDataFrame:
+    """The existing network: one line."""
+    return gpd.GeoDataFrame(
         {"dn_mm": [300]},
         geometry=[LineString([(709100, 6179500), (710000, 6179500)])],
         crs=CRS,
     )
+
+
+def make_plan(*, synthetic: bool = False, address: str = EVIL) -> Plan:
+    """A hand-made plan: four districts, six properties, two trench phases, existing network."""
     empty = gpd.GeoDataFrame(geometry=[], crs=CRS)
     return Plan(
-        properties=properties,
-        districts=districts,
-        trenches=trenches,
+        properties=_properties(address),
+        districts=_districts(),
+        trenches=_trenches(),
         service_pipes=empty,
-        dh_network=network,
+        dh_network=_network(),
         heat_sources=empty,
         renovation=pd.DataFrame(),
         years=pd.DataFrame(),
@@ -304,7 +321,7 @@ def test_offline_page_inlines_leaflet_and_loads_nothing():
 
 
 def test_offline_without_leaflet_says_what_to_install(monkeypatch):
-    import heatplan.outputs.resident_map as module
+    import heatplan.outputs.resident_map.assets as module
 
     monkeypatch.setattr(module, "leaflet_dir", lambda: None)
     with pytest.raises(HeatplanError, match="pip install xstatic-leaflet"):

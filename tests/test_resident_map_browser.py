@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from heatplan.outputs.resident_map import leaflet_dir, write_resident_map
+from heatplan.outputs.resident_map.assets import leaflet_dir
+from heatplan.outputs.resident_map.page import write_resident_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -28,8 +28,9 @@ from heatplan.core.schema import (
     PROPOSALS,
     RESIDENTIAL_USE_CODES,
 )
+from heatplan.io.synthetic import is_synthetic
 from heatplan.model.heating import classify_heating, is_convertible
-from heatplan.sample import generate, is_synthetic, tile
+from heatplan.sample import generate, tile
 from heatplan.sample.build import SampleData
 from heatplan.sample.labels import class_limits
 from heatplan.sample.layout import EXTENT
@@ -324,7 +325,9 @@ def test_cli_refuses_to_overwrite_without_flag(tmp_path):
 
 def test_sample_passes_validation_with_nothing_rejected():
     validate = pytest.importorskip("heatplan.validate")
-    result = validate.load_dataset(REPO)
+    from heatplan.core.scenario import load_scenario
+
+    result = validate.load_dataset(REPO, scenario=load_scenario())
     assert result.rejected == {}
     assert result.dataset.is_synthetic
     assert (result.counts["read"] == result.counts["valid"]).all()

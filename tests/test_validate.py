@@ -8,7 +8,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import pytest
 import shapely
 from conftest import REPO, X0, Y0, make_raw_dataset
@@ -16,15 +15,8 @@ from shapely.geometry import LineString, Point, Polygon
 
 from heatplan.core.errors import InputDataError
 from heatplan.core.scenario import load_scenario
-from heatplan.validate import (
-    DOC_BEGIN,
-    DOC_END,
-    ValidationResult,
-    contract_markdown,
-    load_dataset,
-    validate_dataset,
-    write_rejected,
-)
+from heatplan.validate import ValidationResult, load_dataset, validate_dataset
+from heatplan.validate.contract import DOC_BEGIN, DOC_END, contract_markdown
 
 SCENARIO = load_scenario()
 
@@ -36,7 +28,7 @@ def run(tables, tmp_path: Path, write, *, on_disk: bool = False) -> ValidationRe
     GeoPackage folder first.
     """
     if on_disk:
-        result = load_dataset(write(tables, tmp_path / "data"), strict=False)
+        result = load_dataset(write(tables, tmp_path / "data"), scenario=SCENARIO, strict=False)
     else:
         result = validate_dataset(make_raw_dataset(tables), scenario=SCENARIO)
     assert_nothing_lost(result)
@@ -95,9 +87,9 @@ def test_missing_required_column_is_an_error(toy_tables, write_toy_dataset, tmp_
         match=r"toy\.gpkg, layer properties, column heated_area_m2: Required column.*"
         r"Fix: Add the column\(s\) heated_area_m2",
     ) as err:
-        load_dataset(data_dir)
+        load_dataset(data_dir, scenario=SCENARIO)
     assert err.value.issues
-    result = load_dataset(data_dir, strict=False)
+    result = load_dataset(data_dir, scenario=SCENARIO, strict=False)
     assert_nothing_lost(result)
     assert result.counts.loc["properties", "rejected"] == 6
     assert set(result.rejected["properties"]["reason"]) == {
@@ -127,8 +119,8 @@ def test_no_crs_is_an_error(toy_tables, write_toy_dataset, tmp_path):
         match=r"properties\.shp, layer properties: The layer has no coordinate reference system"
         r".*Fix: Set the CRS",
     ):
-        load_dataset(data_dir)
-    result = load_dataset(data_dir, strict=False)
+        load_dataset(data_dir, scenario=SCENARIO)
+    result = load_dataset(data_dir, scenario=SCENARIO, strict=False)
     assert_nothing_lost(result)
     assert set(result.rejected["properties"]["reason"]) == {"layer has no CRS"}
 
@@ -262,7 +254,7 @@ def test_empty_layer_is_an_error(toy_tables, write_toy_dataset, tmp_path):
     data_dir = write_toy_dataset(toy_tables, tmp_path / "data")
     with pytest.raises(InputDataError, match=r"layer heat_sources: The layer 'heat_sources' is "
                                              r"empty.*Fix: Add the points where"):
-        load_dataset(data_dir)
+        load_dataset(data_dir, scenario=SCENARIO)
 
 
 def test_missing_required_layer_is_an_error(toy_tables, write_toy_dataset, tmp_path):
@@ -270,7 +262,7 @@ def test_missing_required_layer_is_an_error(toy_tables, write_toy_dataset, tmp_p
     data_dir = write_toy_dataset(toy_tables, tmp_path / "data")
     with pytest.raises(InputDataError, match=r"Required layer 'districts' not found.*toy\.gpkg.*"
                                              r"Fix: Add the layer .* --districts PATH\[:LAYER\]"):
-        load_dataset(data_dir)
+        load_dataset(data_dir, scenario=SCENARIO)
 
 
 def test_no_valid_properties_is_an_error(toy_tables, write_toy_dataset, tmp_path):
@@ -365,31 +357,13 @@ def test_every_problem_is_collected_at_once(toy_tables, write_toy_dataset, tmp_p
     assert result.counts.loc["properties", "valid"] == 4  # checked as far as they can be
 
 
-def test_write_rejected_round_trip(toy_tables, write_toy_dataset, tmp_path):
-    toy_tables["properties"].loc[0, "heated_area_m2"] = 0.0
-    toy_tables["labels"].loc[0, "label_class"] = "H"
-    result = run(toy_tables, tmp_path, write_toy_dataset)
-    path = write_rejected(result, tmp_path / "maps" / "rejected.gpkg")
-    layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"rejected_properties", "rejected_labels", "rejected_proposals",
-                           "issues"}
-    back = gpd.read_file(path, layer="rejected_properties")
-    assert back.crs == "EPSG:25832"
-    assert back[["property_id", "source_row", "reason"]].values.tolist() == [
-        ["P1", 1, "heated_area_m2 = 0 (must be > 0)"]
-    ]
-    issues = pyogrio.read_dataframe(path, layer="issues")
-    assert len(issues) == len(result.issues)
-    assert list(tmp_path.joinpath("maps").iterdir()) == [path]  # no temporary files left
-
-
 def test_validation_does_not_mutate_the_raw_tables(toy_data_dir):
     from heatplan.io.layers import read_dataset
     from heatplan.validate import validate_dataset
 
     raw = read_dataset(toy_data_dir)
     before = {n: t.copy() for n, t in raw.tables.items() if t is not None}
-    validate_dataset(raw)
+    validate_dataset(raw, scenario=SCENARIO)
     for name, table in before.items():
         pd.testing.assert_frame_equal(raw.tables[name], table)
 
@@ -403,7 +377,7 @@ def test_validation_at_municipal_scale(toy_tables, write_toy_dataset, tmp_path):
     toy_tables["properties"] = gpd.GeoDataFrame(big, crs=props.crs)
     toy_tables["labels"] = toy_tables["labels"].assign(property_id=["P00003", "P00004", "P00000"])
     data_dir = write_toy_dataset(toy_tables, tmp_path / "data")
-    result = load_dataset(data_dir)
+    result = load_dataset(data_dir, scenario=SCENARIO)
     assert result.counts.loc["properties", "valid"] == 7200
     assert np.isin(result.dataset.properties["district_id"].unique(), ["D1", "D2"]).all()
 
@@ -413,7 +387,7 @@ def test_contract_doc_is_up_to_date():
     generated = doc[doc.index(DOC_BEGIN) + len(DOC_BEGIN) : doc.index(DOC_END)]
     assert generated.strip() == contract_markdown().strip(), (
         "docs/input-data.md is out of date: run "
-        ".venv/bin/python -m heatplan.validate docs/input-data.md"
+        ".venv/bin/python -m heatplan.validate.contract docs/input-data.md"
     )
 
 
@@ -428,7 +402,7 @@ def test_contract_markdown_lists_every_code_with_its_danish_meaning():
 def test_sample_validates_without_rejected_rows():
     if not (REPO / "gis_data" / "sample.gpkg").exists():
         pytest.skip("the bundled sample gis_data/sample.gpkg is not generated yet")
-    result = load_dataset()
+    result = load_dataset(scenario=SCENARIO)
     assert_nothing_lost(result)
     assert result.rejected == {}, result.report()
     assert result.dataset.is_synthetic

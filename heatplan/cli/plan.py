@@ -82,7 +82,8 @@ def command(
     from heatplan.outputs.summary import format_plan_summary
     from heatplan.pipeline import build_plan, write_plan
     from heatplan.plan.revision import load_progress
-    from heatplan.validate import format_report, load_dataset
+    from heatplan.validate import load_dataset
+    from heatplan.validate.result import format_report
 
     started = time.perf_counter()
     if not overwrite:  # fail fast: the files every plan writes, before any work

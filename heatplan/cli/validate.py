@@ -40,14 +40,15 @@ def command(
     to --rejected. Exits 1 when an error stops planning (a missing file, layer or column, a
     layer without CRS, no valid properties); rejected rows alone are warnings (exit 0).
     """
+    from heatplan.core.dataset import issues_table
     from heatplan.core.scenario import load_scenario
-    from heatplan.validate import issues_table, load_dataset, write_rejected
-
+    from heatplan.io.rejected import write_rejected
+    from heatplan.validate import load_dataset
 
     layer_paths = {name: path for name, path in layers.items() if path}
     scenario = load_scenario(*scenario_paths)
     result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=False)
-    written = write_rejected(result, rejected_path)
+    written = write_rejected(result.rejected, result.issues, rejected_path)
     if as_json:
         payload = {
             "counts": result.counts.reset_index().to_dict(orient="records"),

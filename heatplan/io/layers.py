@@ -9,111 +9,33 @@ A dataset is a folder laid out like the bundled sample::
       energy_labels/   labels.csv, proposals.csv
 
 Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part.
-Nothing is cleaned or decided here: :func:`read_dataset` returns the raw tables plus the
-problems met while reading (a missing file, a CSV in Latin-1); :mod:`heatplan.validate` checks
-them against the contract in :mod:`heatplan.core.schema`.
+Nothing is cleaned or decided here: :func:`read_dataset` returns the tables as read, an
+unvalidated :class:`~heatplan.core.dataset.Dataset`, with the problems met while reading (a
+missing file, a CSV in Latin-1); :mod:`heatplan.validate` checks them against the contract in
+:mod:`heatplan.core.schema`.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from heatplan.core.dataset import LAYER_NAMES, Dataset, Issue, LayerSource
 from heatplan.core.errors import InputDataError
 from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Layer
 from heatplan.io.labels import read_label_csv
+from heatplan.io.synthetic import is_synthetic
 
 logger = logging.getLogger(__name__)
 
 GIS_DIR = "gis_data"
 LABELS_DIR = "energy_labels"
-LAYER_NAMES: tuple[str, ...] = tuple(layer.name for layer in GIS_LAYERS + LABEL_TABLES)
 GIS_SUFFIXES: tuple[str, ...] = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".gml", ".sqlite")
 """File endings tried, in this order, for a per-layer file ``gis_data/<layer><suffix>``."""
-
-Severity = Literal["error", "warning", "info"]
-
-_TRUE = frozenset({"1", "true", "yes", "ja", "y"})
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem (or note) found while reading or validating a dataset.
-
-    ``severity`` is ``"error"`` (planning cannot go on), ``"warning"`` (rows rejected or
-    repaired; planning goes on without them) or ``"info"`` (a change the user should know of,
-    such as a reprojection). ``row_ids`` holds every affected id (or source row number when the
-    layer has no id column); ``values`` the offending values, distinct, in order of appearance.
-    """
-
-    severity: Severity
-    layer: str
-    message: str
-    fix: str = ""
-    file: str = ""
-    column: str = ""
-    row_ids: tuple[str, ...] = ()
-    values: tuple[str, ...] = ()
-    count: int = 0
-    """Rows affected (0 for layer-level problems)."""
-
-    def __str__(self) -> str:
-        if not self.file:
-            where = f"layer {self.layer}"
-        elif self.file.endswith(f", layer {self.layer}"):
-            where = self.file
-        elif ", layer " in self.file:
-            where = f"{self.file} (used as {self.layer})"
-        else:
-            where = f"{self.file}, layer {self.layer}"
-        if self.column:
-            where += f", column {self.column}"
-        text = f"{self.severity.upper()}: {where}: {self.message}"
-        if self.count:
-            text += f" ({self.rows_text()})"
-        return f"{text} Fix: {self.fix}" if self.fix else text
-
-    def rows_text(self, examples: int = 3) -> str:
-        """``"41 rows: P1, P7, P9, …"``: the count and a few distinct example ids."""
-        distinct = list(dict.fromkeys(self.row_ids))
-        shown = ", ".join(distinct[:examples]) + (", …" if len(distinct) > examples else "")
-        return f"{self.count:,} row{'' if self.count == 1 else 's'}: {shown}"
-
-
-@dataclass(frozen=True)
-class LayerSource:
-    """Where one layer comes from: a file and, for multi-layer files, a layer name."""
-
-    path: Path
-    layer: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.path}, layer {self.layer}" if self.layer else str(self.path)
-
-
-@dataclass(frozen=True)
-class RawDataset:
-    """The tables of a dataset as read, before validation.
-
-    ``tables`` maps each layer name of :mod:`heatplan.core.schema` to its table, or ``None`` when
-    the layer was not found or could not be read (``issues`` then says why). GIS tables keep the
-    CRS of their file; every column is as the file stored it. ``sources`` says where each table
-    came from; ``csv_formats`` the encoding and separator detected for each CSV.
-    """
-
-    tables: dict[str, pd.DataFrame | None]
-    sources: dict[str, LayerSource]
-    issues: list[Issue] = field(default_factory=list)
-    is_synthetic: bool = False
-    data_dir: Path | None = None
-    csv_formats: dict[str, dict[str, str]] = field(default_factory=dict)
-
 
 def default_data_dir() -> Path:
     """Return the bundled sample: the folder holding ``gis_data/`` beside the package source.
@@ -311,38 +233,11 @@ def read_gis_layer(source: LayerSource, name: str) -> gpd.GeoDataFrame:
     return table
 
 
-def read_is_synthetic(path: Path) -> bool:
-    """Return True if a GeoPackage's metadata marks it as synthetic (generated) data.
-
-    Uses :func:`heatplan.sample.is_synthetic` when available; otherwise looks for a metadata
-    item whose key contains ``synthetic`` with a true value, in the dataset or any layer.
-    """
-    try:
-        from heatplan.sample import is_synthetic  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        is_synthetic = None
-    if is_synthetic is not None:
-        return bool(is_synthetic(path))
-    if path.suffix.lower() != ".gpkg" or not path.is_file():
-        return False
-    try:
-        names = list_file_layers(path)
-        metadata = [pyogrio.read_info(path, layer=n) for n in names]
-    except (InputDataError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError):
-        return False
-    for info in metadata:
-        for items in (info.get("dataset_metadata"), info.get("layer_metadata")):
-            for key, value in (items or {}).items():
-                if "synthetic" in str(key).lower() and str(value).strip().lower() in _TRUE:
-                    return True
-    return False
-
-
 def read_dataset(
     data_dir: Path | str | None = None,
     *,
     layer_paths: dict[str, str | Path | LayerSource] | None = None,
-) -> RawDataset:
+) -> Dataset:
     """Read every layer and table of a dataset folder as it is, collecting reading problems.
 
     Parameters
@@ -356,9 +251,9 @@ def read_dataset(
 
     Returns
     -------
-    RawDataset
-        Tables as read, their sources, and the issues met (missing files, unreadable files,
-        CSVs that needed another encoding or separator).
+    Dataset
+        Unvalidated (``is_validated`` false): the tables as read, their sources, and the issues
+        met (missing files, unreadable files, CSVs that needed another encoding or separator).
 
     Raises
     ------
@@ -393,13 +288,51 @@ def read_dataset(
         except InputDataError as err:
             issues.append(Issue("error", name, str(err), file=str(source)))
     synthetic = any(
-        read_is_synthetic(source.path)
+        is_synthetic(source.path)
         for name, source in sources.items()
         if name in gis_names and source.path.suffix.lower() == ".gpkg"
     )
     read = {n: len(t) for n, t in tables.items() if t is not None}
     logger.info("Read %s", ", ".join(f"{n} {c:,}" for n, c in read.items()))
-    return RawDataset(tables, sources, issues, synthetic, folder, csv_formats)
+    return dataset_as_read(tables, sources, data_dir=folder, read_issues=issues,
+                           csv_formats=csv_formats, is_synthetic=synthetic)
+
+
+def dataset_as_read(
+    tables: dict[str, pd.DataFrame | None],
+    layer_sources: dict[str, LayerSource],
+    *,
+    data_dir: Path | None = None,
+    read_issues: list[Issue] | None = None,
+    csv_formats: dict[str, dict[str, str]] | None = None,
+    is_synthetic: bool = False,
+) -> Dataset:
+    """Return tables as read as an unvalidated :class:`Dataset`.
+
+    ``tables`` maps layer names to tables (a layer left out or ``None`` was not read);
+    ``sources`` of the result names each layer's source relative to ``data_dir``.
+    """
+    return Dataset(
+        **{name: tables.get(name) for name in LAYER_NAMES},  # type: ignore[arg-type]
+        is_synthetic=is_synthetic,
+        sources={name: describe_source(s, data_dir) for name, s in layer_sources.items()},
+        is_validated=False,
+        data_dir=data_dir,
+        layer_sources=dict(layer_sources),
+        read_issues=list(read_issues or []),
+        csv_formats=dict(csv_formats or {}),
+    )
+
+
+def describe_source(source: LayerSource, base: Path | None) -> str:
+    """``"gis_data/sample.gpkg, layer properties"``: the source, relative to ``base`` if inside."""
+    path = source.path
+    if base is not None:
+        try:
+            path = source.path.resolve().relative_to(base.resolve())
+        except ValueError:
+            path = source.path
+    return f"{path}, layer {source.layer}" if source.layer else str(path)
 
 
 def _csv_format_issues(name: str, path: Path, fmt: dict[str, str]) -> list[Issue]:

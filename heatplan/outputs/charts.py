@@ -16,11 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from heatplan.outputs.phase_maps import phase_colour
+from heatplan.outputs.style import INDIVIDUAL_COLOUR, phase_colour
 from heatplan.outputs.texts import check_lang, format_number, text
 from heatplan.plan.result import Plan
-
-INDIVIDUAL_BAR = "#9e9e9e"
 
 
 def _number_axis(axis, lang: str, decimals: int = 0) -> None:
@@ -74,7 +72,7 @@ def timeline_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     ax = fig.add_subplot()
     ys = np.arange(len(rows))[::-1]
     for y, (phase, start, end, _name, _did) in zip(ys, rows, strict=True):
-        colour = phase_colour(phase) if phase else INDIVIDUAL_BAR
+        colour = phase_colour(phase) if phase else INDIVIDUAL_COLOUR
         ax.barh(y, end + 1 - start, left=start, height=0.65, color=colour, edgecolor="white")
     ax.set_yticks(ys, [name for *_, name, _did in rows], fontsize=8)
     ax.set_xlabel(text("chart_year", lang))

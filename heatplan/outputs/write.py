@@ -19,7 +19,7 @@ from pathlib import Path
 from heatplan.core.errors import HeatplanError
 from heatplan.io.atomic import check_writable
 from heatplan.outputs.geopackage import GPKG_NAME, write_geopackage
-from heatplan.outputs.phase_maps import phase_map_paths, write_phase_maps
+from heatplan.outputs.phase_maps.files import phase_map_paths, write_phase_maps
 from heatplan.outputs.report import HTML_NAME, XLSX_NAME, write_report_html, write_report_xlsx
 from heatplan.outputs.texts import check_lang
 from heatplan.plan.result import Plan

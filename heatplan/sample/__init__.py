@@ -1,8 +1,8 @@
 """The bundled synthetic sample: a Ballerup-like municipality made by a seeded generator.
 
 :func:`make_sample` generates it (``scale`` copies side by side for benchmarks) and writes the
-repository's folder layout; :func:`is_synthetic` tells loaders whether a GeoPackage is such
-generated data, so every map can say so.
+repository's folder layout, every layer marked synthetic
+(:func:`heatplan.io.synthetic.is_synthetic` reads the mark), so every map can say so.
 
 What the default seed gives (EPSG:25832, inside Ballerup's real extent): a 34 km² municipality
 with about 290 km of connected streets (arterials, collectors, local streets with loops and
@@ -21,7 +21,7 @@ Modules: :mod:`~heatplan.sample.layout` (boundary, main roads, cells),
 :mod:`~heatplan.sample.buildings` and :mod:`~heatplan.sample.neighbourhoods` (footprints),
 :mod:`~heatplan.sample.attributes` (heating, owners), :mod:`~heatplan.sample.labels`,
 :mod:`~heatplan.sample.network` (existing mains), :mod:`~heatplan.sample.build` (the whole
-run and ``--scale``), :mod:`~heatplan.sample.files` (writing, :func:`is_synthetic`) and
+run and ``--scale``), :mod:`~heatplan.sample.files` (writing) and
 ``scripts/sample_overview.py`` (the README picture).
 """
 
@@ -31,11 +31,11 @@ import logging
 from pathlib import Path
 
 from heatplan.sample.build import DEFAULT_SEED, SampleData, generate, tile
-from heatplan.sample.files import is_synthetic, write_sample
+from heatplan.sample.files import write_sample
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_SEED", "SampleData", "generate", "is_synthetic", "make_sample", "tile"]
+__all__ = ["DEFAULT_SEED", "SampleData", "generate", "make_sample", "tile"]
 
 
 def generator_command(seed: int, scale: int) -> str:
