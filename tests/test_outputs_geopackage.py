@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -188,3 +189,17 @@ def test_qgis_default_styles_are_valid_qml_for_written_layers(gpkg):
     assert [c.get("label") for c in districts.iter("category")][:2] == ["Fase 1", "Fase 2"]
     trenches = by_layer["nye_ledninger"]
     assert '"dn"' in trenches  # line width follows the pipe size
+
+
+def test_field_types_follow_the_column_registry(tmp_path):
+    plan = make_plan(synthetic=False)
+    pipes = plan.service_pipes.copy()
+    numbers = pd.Series(range(len(pipes)), index=pipes.index, dtype=object)
+    pipes["segment_id"] = numbers  # declared text in heatplan.core.columns
+    pipes["note_count"] = numbers  # undeclared: typed by its values
+    path = tmp_path / "plan.gpkg"
+    write_geopackage(dataclasses.replace(plan, service_pipes=pipes), path)
+    fields = pyogrio.read_info(path, layer="stikledninger")
+    types = dict(zip(fields["fields"], fields["dtypes"], strict=True))
+    assert types["segment_id"] == "object"  # a text field
+    assert types["note_count"] == "int64"

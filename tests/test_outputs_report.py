@@ -11,14 +11,10 @@ import pytest
 from plan_fixture import make_plan
 
 from heatplan.outputs.geopackage import write_geopackage
-from heatplan.outputs.report import (
-    render_html,
-    report_tables,
-    sheet_name,
-    summary_figures,
-    write_report_html,
-    write_report_xlsx,
-)
+from heatplan.outputs.report import write_report_html, write_report_xlsx
+from heatplan.outputs.report_html import render_html
+from heatplan.outputs.report_tables import report_tables, summary_figures
+from heatplan.outputs.report_workbook import sheet_name
 from heatplan.outputs.texts import format_number
 
 

@@ -1,7 +1,8 @@
 """The plan as a GeoPackage for QGIS: one layer per plan table, plus Plandata heat-plan areas.
 
 Every layer has one geometry type (mixed single and multi parts are promoted to multi), field
-types follow the data (nullable integers stay integers), and the layer description says when the
+types follow the data (nullable integers stay integers; text columns declared in
+:mod:`heatplan.core.columns` are written as text), and the layer description says when the
 plan was made on heatplan's synthetic sample. The file is written atomically; GDAL's time stamps
 (``gpkg_contents.last_change``) are fixed through ``OGR_CURRENT_DATE`` so a rerun gives the same
 bytes.
@@ -23,6 +24,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from heatplan.core.columns import declared_dtype
 from heatplan.io.atomic import atomic_path
 from heatplan.outputs.texts import check_lang, text
 from heatplan.plan.result import Plan
@@ -207,8 +209,11 @@ def one_geometry_type(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _clean_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy with the index as columns and types GDAL writes faithfully."""
+def _clean_table(table: pd.DataFrame, key: str = "") -> pd.DataFrame:
+    """Return a copy with the index as columns and types GDAL writes faithfully.
+
+    ``key`` is the layer's key, under which :mod:`heatplan.core.columns` declares its columns.
+    """
     out = table.copy()
     if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
         name = out.index.name or "id"
@@ -223,19 +228,33 @@ def _clean_table(table: pd.DataFrame) -> pd.DataFrame:
         if isinstance(series.dtype, pd.CategoricalDtype):
             out[col] = series.astype("string")
         elif series.dtype == object:
-            inferred = pd.api.types.infer_dtype(series, skipna=True)
-            if inferred in {"integer"}:
-                out[col] = pd.array(series, dtype="Int64")
-            elif inferred in {"floating", "mixed-integer-float", "decimal"}:
-                out[col] = pd.to_numeric(series, errors="coerce").astype("float64")
-            elif inferred == "boolean":
-                out[col] = pd.array(series, dtype="boolean")
-            else:
-                out[col] = pd.array(
-                    [None if _missing(v) else str(v) for v in series], dtype="string"
-                )
+            out[col] = _object_column(series, _declared_dtype(str(col), key))
     out.columns = [str(c) for c in out.columns]
     return out
+
+
+def _declared_dtype(column: str, key: str) -> str | None:
+    """The dtype :mod:`heatplan.core.columns` declares for ``column`` of layer ``key``."""
+    return declared_dtype(column, key) or declared_dtype(column, f"gpkg_{key}")
+
+
+def _object_column(
+    series: pd.Series, declared: str | None
+) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """An object column as an array GDAL writes faithfully (nullable integer, float, ...).
+
+    A column declared as text is written as text. The others get the type their values
+    suggest: a declared number column only arrives as object when it is empty or mixed, and
+    then keeps the type its values give it, as do undeclared columns.
+    """
+    kind = "string" if declared == "string" else pd.api.types.infer_dtype(series, skipna=True)
+    if kind == "integer":
+        return pd.array(series, dtype="Int64")
+    if kind in {"floating", "mixed-integer-float", "decimal"}:
+        return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy()
+    if kind == "boolean":
+        return pd.array(series, dtype="boolean")
+    return pd.array([None if _missing(v) else str(v) for v in series], dtype="string")
 
 
 def _missing(value: object) -> bool:
@@ -359,7 +378,7 @@ def write_layers(layers: list[OutputLayer], path: Path, *, synthetic: bool) -> N
                     table = table.set_crs("EPSG:25832")
             elif isinstance(table, gpd.GeoDataFrame):
                 table = pd.DataFrame(table.drop(columns=table.geometry.name))
-            table = _clean_table(table)
+            table = _clean_table(table, layer.key)
             kwargs = {}
             layer_options = {"DESCRIPTION": layer.description, "IDENTIFIER": layer.name}
             if isinstance(table, gpd.GeoDataFrame):
@@ -395,7 +414,7 @@ def write_geopackage(
     OutputExistsError
         If ``path`` exists and ``overwrite`` is false.
     """
-    from heatplan.outputs.phase_maps import plan_phases
+    from heatplan.outputs.phase_maps.layers import plan_phases
 
     path = Path(path)
     layers = plan_layers(plan, lang)
@@ -508,7 +527,7 @@ def style_table(layers: list[OutputLayer], phases: list[int], lang: str = "da") 
     Districts and trenches are coloured by phase as on the phase maps (trench width by DN),
     heat-plan areas by ``vaerdi1207``, properties by recommendation.
     """
-    from heatplan.outputs.phase_maps import EXISTING_NET_COLOUR, INDIVIDUAL_COLOUR, phase_colour
+    from heatplan.outputs.style import EXISTING_NET_COLOUR, INDIVIDUAL_COLOUR, phase_colour
 
     names = {layer.key: layer.name for layer in layers}
     phase_cats = [(str(p), text("legend_phase_short", lang, phase=p)) for p in phases]

@@ -1,4 +1,7 @@
-"""The renovation ranking as CSV and XLSX, with the scenario's assumptions beside it."""
+"""The renovation ranking as CSV and XLSX, with the scenario's assumptions beside it.
+
+The XLSX headers are the ranking headers of :mod:`heatplan.core.columns`.
+"""
 
 from __future__ import annotations
 
@@ -16,68 +19,6 @@ XLSX_NAME = "renovation_ranking.xlsx"
 FIXED_DOCUMENT_DATE = datetime(2000, 1, 1)
 """Workbook creation date: fixed, so a rerun gives a byte-identical file."""
 
-HEADERS = {
-    "da": {
-        "rank": "Placering",
-        "property_id": "Bygnings-id",
-        "address": "Adresse",
-        "bbr_use_code": "Anvendelse (BBR)",
-        "year_built": "Opført",
-        "heated_area_m2": "Opvarmet areal m²",
-        "heating_type": "Opvarmning",
-        "dh_from_year": "Fjernvarme fra år",
-        "heat_demand_mwh_a": "Varmebehov MWh/år",
-        "demand_source": "Varmebehov fra",
-        "label_id": "Energimærke nr.",
-        "label_class": "Energimærke",
-        "label_is_valid": "Mærket er gyldigt",
-        "label_age_years": "Mærkets alder år",
-        "renew_label_first": "Forny energimærket først",
-        "saving_basis": "Besparelse fra",
-        "proposal_set": "Forslag",
-        "n_proposals": "Antal forslag",
-        "target_class": "Målklasse",
-        "assumed_class": "Antaget klasse",
-        "heat_saved_mwh_a": "Sparet varme MWh/år",
-        "investment_dkk": "Investering kr.",
-        "saving_dkk_a": "Besparelse kr./år",
-        "co2_saved_t_horizon": "CO2 sparet i alt t",
-        "co2_saved_t_target": "CO2 sparet i målåret t",
-        "cost_per_t_dkk": "Kr. pr. t CO2",
-        "payback_years": "Tilbagebetalingstid år",
-        "explanation": "Begrundelse",
-    },
-    "en": {
-        "rank": "Rank",
-        "property_id": "Building id",
-        "address": "Address",
-        "bbr_use_code": "Use (BBR)",
-        "year_built": "Built",
-        "heated_area_m2": "Heated area m²",
-        "heating_type": "Heating",
-        "dh_from_year": "District heating from",
-        "heat_demand_mwh_a": "Heat demand MWh/yr",
-        "demand_source": "Heat demand from",
-        "label_id": "Label no.",
-        "label_class": "Label",
-        "label_is_valid": "Label valid",
-        "label_age_years": "Label age years",
-        "renew_label_first": "Renew the label first",
-        "saving_basis": "Saving from",
-        "proposal_set": "Proposals",
-        "n_proposals": "Number of proposals",
-        "target_class": "Target class",
-        "assumed_class": "Assumed class",
-        "heat_saved_mwh_a": "Heat saved MWh/yr",
-        "investment_dkk": "Investment DKK",
-        "saving_dkk_a": "Saving DKK/yr",
-        "co2_saved_t_horizon": "CO2 saved total t",
-        "co2_saved_t_target": "CO2 saved target year t",
-        "cost_per_t_dkk": "DKK per t CO2",
-        "payback_years": "Payback years",
-        "explanation": "Why",
-    },
-}
 VALUE_WORDS = {
     "da": {
         "proposals": "mærkets forslag",
@@ -132,8 +73,9 @@ def write_ranking(
     from openpyxl import Workbook
     from openpyxl.utils.dataframe import dataframe_to_rows
 
+    from heatplan.core.columns import column_label
     from heatplan.io.atomic import atomic_path, check_writable
-    from heatplan.outputs.report import workbook_bytes
+    from heatplan.outputs.report_workbook import workbook_bytes
 
     paths = [out_dir / CSV_NAME, out_dir / XLSX_NAME]
     for path in paths:  # refuse before writing anything
@@ -141,15 +83,17 @@ def write_ranking(
     table = ranking.reset_index()
     with atomic_path(paths[0], overwrite=overwrite) as tmp:
         table.to_csv(tmp, index=False, encoding="utf-8")
-    target_year = scenario.value("general.target_year")
-    headers = {
-        k: v.replace("målåret", f"{target_year}").replace("target year", f"{target_year}")
-        for k, v in HEADERS[lang].items()
-    }
     sheet, assumptions_sheet = SHEETS[lang]
     from heatplan.model.heating import HEATING_TYPES
 
     human = table[["rank", *[c for c in table.columns if c != "rank"]]].copy()
+    target_year = scenario.value("general.target_year")
+    headers = {
+        c: column_label(c, lang, ranking=True)
+        .replace("målåret", f"{target_year}")
+        .replace("target year", f"{target_year}")
+        for c in human.columns
+    }
     if lang == "da":
         human["heating_type"] = (
             human["heating_type"].map(HEATING_TYPES).fillna(human["heating_type"])

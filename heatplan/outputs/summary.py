@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from heatplan.outputs.report import summary_figures
+from heatplan.outputs.report_tables import summary_figures
 from heatplan.plan.result import Plan
 
 
