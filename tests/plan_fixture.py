@@ -298,12 +298,14 @@ def make_plan(*, synthetic: bool = True, with_changes: bool = False) -> Plan:
     }
     changes = None
     if with_changes:
-        changes = pd.DataFrame(
+        changes = pd.DataFrame(  # the columns of plan.revision.compare_plans
             {
-                "district_id": ["D2", "D3"],
+                "kind": ["district", "district"],
+                "id": ["D2", "D3"],
                 "field": ["start_year", "phase"],
-                "previous": ["2025", "1"],
-                "current": ["2026", "2"],
+                "old": ["2025", "1"],
+                "new": ["2026", "2"],
+                "description": ["Startår flyttet fra 2025 til 2026", "Fase 1 → 2"],
             }
         )
     summary = {

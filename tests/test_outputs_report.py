@@ -117,7 +117,8 @@ def test_xlsx_phases_and_changes(outputs):
     assert (phase1[head.index("Startår")], phase1[head.index("Slutår")]) == (2025, 2027)
     assert phase1[head.index("Ejendomme at konvertere")] == 6
     changes = _sheet_rows(outputs["xlsx"], "changes")
-    assert changes[1][:2] == ["D2", "start_year"]
+    assert changes[0][:3] == ["Type", "Id", "Felt"]  # the registry's Danish headers
+    assert changes[1][:3] == ["Distrikt", "D2", "start_year"]
 
 
 def test_html_numbers_match_the_plan_in_danish_format(outputs):
