@@ -31,6 +31,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+data_option = click.option(
+    "--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Dataset folder holding gis_data/ and energy_labels/; the bundled sample if omitted.",
+)
+
 scenario_option = click.option(
     "--scenario",
     "scenario_paths",

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from heatplan.cli.options import (
+    data_option,
     handle_errors,
     layer_path_options,
     out_option,
@@ -20,11 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 @click.command("plan")
-@click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Dataset folder holding gis_data/ and energy_labels/; the bundled sample if omitted.",
-)
+@data_option
 @layer_path_options
 @scenario_option
 @out_option

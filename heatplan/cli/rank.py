@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from heatplan.cli.options import handle_errors, out_option, overwrite_option, scenario_option
+from heatplan.cli.options import (
+    data_option,
+    handle_errors,
+    out_option,
+    overwrite_option,
+    scenario_option,
+)
 
 if TYPE_CHECKING:
     from heatplan.core.dataset import Dataset
@@ -33,11 +39,7 @@ def _load(data_dir: Path | None, scenario: Scenario) -> Dataset:
 
 
 @click.command("rank")
-@click.option(
-    "--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="Dataset folder (gis_data/ and energy_labels/); the bundled sample if omitted.",
-)
+@data_option
 @scenario_option
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many of the top-ranked buildings to print.")

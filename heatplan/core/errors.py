@@ -40,7 +40,7 @@ class TopologyError(HeatplanError, ValueError):
 class InfeasiblePlanError(HeatplanError):
     """The schedule's constraints cannot all be met; the message says what would be needed.
 
-    ``diagnosis`` holds the details (``heatplan.plan.phasing.Diagnosis``) when known.
+    ``diagnosis`` holds the details (``heatplan.plan.schedule.diagnose.Diagnosis``) when known.
     """
 
     def __init__(self, message: str, diagnosis: object | None = None) -> None:

@@ -146,6 +146,13 @@ def _check_text(
     work.data[column.name] = text
 
 
+def _reject(work: LayerWork, column: Column, bad: np.ndarray, shown: pd.Series,
+            reasons: pd.Series, message: str, fix: str) -> None:
+    """Reject the ``bad`` rows, each with its reason, and warn once with the fix."""
+    work.reject(bad, reasons)
+    work.issue("warning", message, fix, mask=bad, column=column.name, values=shown)
+
+
 def _check_number(
     work: LayerWork, column: Column, series: pd.Series, text: pd.Series | None
 ) -> None:
@@ -157,24 +164,18 @@ def _check_number(
         bad = (text.notna() & numbers.isna()).to_numpy()
         if bad.any():
             shown = text.astype(str)
-            work.reject(bad, f"{column.name} is not a number: '" + shown + "'")
-            work.issue(
-                "warning", f"Text in the numeric column {column.name}: "
-                f"{examples(shown[bad])}; these rows were rejected.",
-                f"Write {column.name} as a plain number"
-                f"{' in ' + column.unit if column.unit else ''}, with a decimal point.",
-                mask=bad, column=column.name, values=shown,
-            )
+            _reject(work, column, bad, shown, f"{column.name} is not a number: '" + shown + "'",
+                    f"Text in the numeric column {column.name}: {examples(shown[bad])}; these "
+                    "rows were rejected.", f"Write {column.name} as a plain number"
+                    f"{' in ' + column.unit if column.unit else ''}, with a decimal point.")
     if column.kind == "int":
         fraction = (numbers.notna() & (numbers != np.floor(numbers))).to_numpy()
         if fraction.any():
             shown = numbers.astype(str)
-            work.reject(fraction, f"{column.name} is not a whole number: " + shown)
-            work.issue(
-                "warning", f"{column.name} must be a whole number; rows with "
-                f"{examples(shown[fraction])} were rejected.", f"Round {column.name}.",
-                mask=fraction, column=column.name, values=shown,
-            )
+            _reject(work, column, fraction, shown,
+                    f"{column.name} is not a whole number: " + shown,
+                    f"{column.name} must be a whole number; rows with "
+                    f"{examples(shown[fraction])} were rejected.", f"Round {column.name}.")
         numbers = numbers.where(~fraction)
         work.data[column.name] = numbers.round().astype("Int64")
     else:
@@ -210,12 +211,9 @@ def _check_date(
     bad = (text.notna() & dates.isna()).to_numpy()
     if bad.any():
         shown = text.astype(str)
-        work.reject(bad, f"{column.name} is not a date: '" + shown + "'")
-        work.issue(
-            "warning", f"{column.name} is not a date: {examples(shown[bad])}; these rows "
-            "were rejected.", f"Write {column.name} as YYYY-MM-DD.", mask=bad,
-            column=column.name, values=shown,
-        )
+        _reject(work, column, bad, shown, f"{column.name} is not a date: '" + shown + "'",
+                f"{column.name} is not a date: {examples(shown[bad])}; these rows were "
+                "rejected.", f"Write {column.name} as YYYY-MM-DD.")
     work.data[column.name] = dates.dt.normalize()
 
 
