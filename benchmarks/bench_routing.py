@@ -32,9 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from heatplan.core.scenario import load_scenario  # noqa: E402
-from heatplan.plan.network.graph import build_street_graph, connect_properties  # noqa: E402
-from heatplan.plan.network.routing import ROUTED_STATUSES, route_trenches, steiner_instance  # noqa: E402
-from heatplan.plan.network.steiner import steiner_tree_approx, steiner_tree_exact  # noqa: E402
+from heatplan.plan.network.build import build_street_graph  # noqa: E402
+from heatplan.plan.network.connections import connect_properties  # noqa: E402
+from heatplan.plan.network.routing import (  # noqa: E402
+    route_trenches,
+    routed_properties,
+    steiner_instance,
+)
+from heatplan.plan.network.steiner import steiner_tree_approx  # noqa: E402
+from heatplan.plan.network.steiner_exact import steiner_tree_exact  # noqa: E402
 
 SAMPLE = ROOT / "gis_data" / "sample.gpkg"
 BALLERUP = ROOT.parent / "shared" / "data" / "ballerup-geofa" / "vej_myndighed.gpkg"
@@ -120,6 +126,15 @@ def main() -> None:
     t_graph = time.perf_counter() - t
     print(f"\n[graph] built in {t_graph:.2f} s: {graph.report.summary()}")
 
+    _bench_routing(graph, props, districts, scenario)
+    sel = routed_properties(props, districts)
+    conn = connect_properties(graph, sel, scenario=scenario)
+    _bench_approximations(conn, scenario)
+    _bench_exact(conn, sel, rng, n_random=args.exact_instances, time_limit_s=args.time_limit)
+
+
+def _bench_routing(graph, props, districts, scenario) -> None:
+    """Route every property to convert; print times, metres, costs, DN mix and feeds."""
     t = time.perf_counter()
     routing = route_trenches(graph, props, districts, scenario=scenario, method="approx")
     t_route = time.perf_counter() - t
@@ -137,10 +152,10 @@ def main() -> None:
     print("          district feed: " + ", ".join(
         f"{d}<-{f}" for d, f in routing.district_feed["fed_from"].items()))
 
-    # the same instance for the three approximations
-    sel = props[props["is_to_convert"].astype(bool) & props["district_id"].isin(
-        districts.index[districts["status"].isin(ROUTED_STATUSES)])]
-    conn = connect_properties(graph, sel, scenario=scenario)
+
+def _bench_approximations(conn, scenario) -> None:
+    """The same full instance for networkx's Mehlhorn and heatplan's plain and improved
+    trees: length (km) and time (s)."""
     inst = steiner_instance(conn.graph, conn.service["node"].to_numpy())
     t = time.perf_counter()
     plain = steiner_tree_approx(inst.n_nodes, inst.u, inst.v, inst.weight, inst.terminals,
@@ -164,7 +179,11 @@ def main() -> None:
     print(f"  heatplan improved      {improved.length / 1000:10.3f} km  {t_improved:7.3f} s  "
           f"({(improved.length - nx_len) / nx_len:+.3%} vs networkx)")
 
-    # exact comparisons
+
+def _bench_exact(conn, sel, rng: np.random.Generator, *, n_random: int, time_limit_s: float
+                 ) -> None:
+    """Exact MILP against the improved approximation on single districts of at most 200
+    properties and on ``n_random`` random sets of 150 terminals: lengths (m), gap, times (s)."""
     print("\n[exact MILP vs improved approximation]")
     print(f"  {'instance':28s} {'terms':>5s} {'approx m':>10s} {'exact m':>10s} "
           f"{'bound m':>10s} {'gap':>7s} {'t_apx s':>7s} {'t_milp s':>8s}")
@@ -173,14 +192,14 @@ def main() -> None:
     cases = [(f"district {d}", conn.service["node"].to_numpy()[(dist_of == d).to_numpy()])
              for d in counts[counts <= 200].index.sort_values()]
     all_nodes = conn.service["node"].to_numpy()
-    for i in range(args.exact_instances):
+    for i in range(n_random):
         cases.append((f"random 150 #{i + 1}", rng.choice(all_nodes, 150, replace=False)))
     for name, nodes in cases:
         sub = steiner_instance(conn.graph, nodes)
         a = steiner_tree_approx(sub.n_nodes, sub.u, sub.v, sub.weight, sub.terminals,
                                 root=sub.root)
         e = steiner_tree_exact(sub.n_nodes, sub.u, sub.v, sub.weight, sub.terminals,
-                               root=sub.root, time_limit_s=args.time_limit)
+                               root=sub.root, time_limit_s=time_limit_s)
         lb = e.lower_bound if e.lower_bound is not None else float("nan")
         gap = (a.length - lb) / lb if lb > 0 else float("nan")
         print(f"  {name:28s} {len(sub.terminals) - 1:5d} {a.length:10.1f} {e.length:10.1f} "

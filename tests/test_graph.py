@@ -11,7 +11,9 @@ from shapely.geometry import LineString, Point, Polygon
 
 from heatplan.core.errors import SchemaError
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.network.graph import EXISTING_NETWORK, build_street_graph, connect_properties
+from heatplan.plan.network.build import build_street_graph
+from heatplan.plan.network.connections import connect_properties
+from heatplan.plan.network.graph import EXISTING_NETWORK
 
 CRS = "EPSG:25832"
 X0, Y0 = 710_000.0, 6_180_000.0

@@ -142,7 +142,7 @@ def test_plan_runs_on_the_import(imported, tmp_path):
     ):
         pytest.xfail(
             "street-graph cleaning fails on real Vejmidte lines when no dangling end is left "
-            "to extend (heatplan/plan/network/graph.py _snap_endpoints: np.r_[True, ...] on an "
+            "to extend (heatplan/plan/network/cleaning.py _snap_endpoints: np.r_[True, ...] on an "
             "empty e_pos)"
         )
     assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"

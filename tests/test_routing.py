@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point
 
 from heatplan.core.errors import ScenarioError, TopologyError
 from heatplan.core.scenario import load_scenario
-from heatplan.plan.network.graph import build_street_graph
+from heatplan.plan.network.build import build_street_graph
 from heatplan.plan.network.pipes import pipe_table, simultaneity_factor, size_pipes
 from heatplan.plan.network.routing import route_trenches
 

@@ -10,7 +10,8 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from heatplan.core.errors import TopologyError
-from heatplan.plan.network.steiner import steiner_tree_approx, steiner_tree_exact
+from heatplan.plan.network.steiner import steiner_tree_approx
+from heatplan.plan.network.steiner_exact import steiner_tree_exact
 
 
 def edges(*triples: tuple[int, int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -3,10 +3,11 @@
 All feed points (nodes on the existing network and heat sources) are merged into one root; the
 attachment points of the properties to convert in the routed districts (status
 ``candidate_dh`` or ``undecided``) are the terminals; a Steiner tree on the street graph, with
-existing mains costing nothing, connects them (:mod:`heatplan.plan.network.steiner`). Because the
-tree is solved for all districts at once, a district is fed through a neighbouring district's new
-mains wherever that is shorter. The tree is oriented from the root; each segment carries the
-peak load of the consumers downstream times the simultaneity factor and is sized and costed
+existing mains costing nothing, connects them (:mod:`heatplan.plan.network.steiner`,
+:mod:`heatplan.plan.network.steiner_exact`). Because the tree is solved for all districts at
+once, a district is fed through a neighbouring district's new mains wherever that is shorter.
+The tree is oriented from the root; each segment carries the peak load of the consumers
+downstream times the simultaneity factor and is sized and costed
 (:mod:`heatplan.plan.network.pipes`).
 
 Each segment belongs to one district: the district whose polygon holds it and whose consumers
@@ -33,16 +34,19 @@ from scipy.sparse import csgraph
 
 from heatplan.core.errors import SchemaError, TopologyError
 from heatplan.core.scenario import Scenario
-from heatplan.plan.network.graph import StreetGraph, connect_properties
+from heatplan.plan.network.connections import Connections, connect_properties
+from heatplan.plan.network.graph import StreetGraph
 from heatplan.plan.network.pipes import simultaneity_factor, size_pipes
-from heatplan.plan.network.steiner import SteinerResult, steiner_tree_approx, steiner_tree_exact
+from heatplan.plan.network.steiner import SteinerResult, steiner_tree_approx
+from heatplan.plan.network.steiner_exact import steiner_tree_exact
 
 logger = logging.getLogger(__name__)
 
 ROUTED_STATUSES = ("candidate_dh", "undecided")
 """District statuses whose properties to convert are routed."""
 
-Method = Literal["auto", "exact", "approx", "mehlhorn"]
+SteinerMethod = Literal["auto", "exact", "approx", "mehlhorn"]
+"""How the Steiner tree is solved (see :func:`route_trenches`)."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,10 @@ def routed_properties(
     return properties.loc[mask]
 
 
-def _solve(
-    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, terminals: np.ndarray, root: int,
-    *, method: Method, scenario: Scenario,
-) -> SteinerResult:
+def _solve(inst: SteinerInstance, *, method: SteinerMethod, scenario: Scenario) -> SteinerResult:
+    """Solve the Steiner instance with ``method`` (exact MILP or approximation)."""
+    n, u, v, w, terminals, root = (inst.n_nodes, inst.u, inst.v, inst.weight, inst.terminals,
+                                   inst.root)
     limit = int(scenario.value("network.exact_max_terminals"))
     if method == "exact" or (method == "auto" and len(terminals) <= limit):
         return steiner_tree_exact(n, u, v, w, terminals, root=root,
@@ -154,14 +158,14 @@ def route_trenches(
     districts: gpd.GeoDataFrame,
     *,
     scenario: Scenario,
-    method: Method = "auto",
+    method: SteinerMethod = "auto",
 ) -> Routing:
     """Route the trenches that connect every property to convert in the routed districts.
 
     Parameters
     ----------
     street_graph
-        From :func:`heatplan.plan.network.graph.build_street_graph`, with the existing mains
+        From :func:`heatplan.plan.network.build.build_street_graph`, with the existing mains
         and heat sources joined (at least one feed point).
     properties
         Indexed by ``property_id``; ``district_id``, ``peak_load_kw`` (kW), ``is_to_convert``
@@ -198,41 +202,66 @@ def route_trenches(
     t_connect = time.perf_counter() - t0
 
     inst = steiner_instance(g, conn.service["node"].to_numpy())
-    root, cmap, eidx = inst.root, inst.node_map, inst.edge_ids
-    service_node = cmap[conn.service["node"].to_numpy()]
-    terminals = inst.terminals
-    result = _solve(inst.n_nodes, inst.u, inst.v, inst.weight, terminals, root,
-                    method=method, scenario=scenario)
-    tree_edges = eidx[result.edges]
+    result = _solve(inst, method=method, scenario=scenario)
+    tree_edges = inst.edge_ids[result.edges]
     t_steiner = time.perf_counter() - t0 - t_connect
 
-    trenches, seg_of_node = _orient(g, cmap, root, tree_edges)
+    trenches, seg_of_node = _orient(g, inst.node_map, inst.root, tree_edges)
+    service = _service_table(conn, selected)
+    trenches, service = _loads_and_owners(
+        trenches, service, seg_of_node, inst.node_map[conn.service["node"].to_numpy()],
+        districts, scenario=scenario,
+    )
+    routed = districts.loc[districts["status"].isin(ROUTED_STATUSES)]
+    routed = routed.set_axis(routed.index.astype(str))
+    feed = _district_feed(trenches, service, routed)
+    service_pipes = _service_pipes(service, g.crs, scenario=scenario)
+    rejected = conn.rejected.rename_axis("property_id")
+    rejected.insert(0, "district_id", selected.loc[rejected.index, "district_id"].astype(str))
+    summary = _summary(trenches, service_pipes, selected, rejected, feed)
+    report = _routing_report(
+        trenches, service_pipes, selected, rejected, inst, result,
+        times=(t0, t_connect, t_steiner),
+    )
+    feed_points = _feed_points(trenches, service, g, scenario=scenario)
+    report["feed_points_over_capacity"] = feed_points.index[
+        feed_points["is_over_capacity"]].tolist()
+    return Routing(trenches, service_pipes, feed, summary, rejected, report, g, feed_points)
+
+
+def _service_table(conn: Connections, selected: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The service connections with ``district_id``, ``tap_feed`` (feed label of the node
+    tapped, empty off feed points) and ``peak_load_kw`` (missing loads count as 0 kW)."""
     service = conn.service.copy()
     service["district_id"] = selected.loc[service.index, "district_id"].astype(str).to_numpy()
-    service["tap_feed"] = g.feed[conn.service["node"].to_numpy()]
+    service["tap_feed"] = conn.graph.feed[conn.service["node"].to_numpy()]
     peak = selected.loc[service.index, "peak_load_kw"].astype(float)
     if peak.isna().any():
         logger.warning("%d connected properties have no peak_load_kw; their load counts as 0 kW "
                        "in pipe sizing (first: %s)", int(peak.isna().sum()),
                        list(peak.index[peak.isna()][:5]))
     service["peak_load_kw"] = peak.fillna(0.0).to_numpy()
-    trenches, service = _loads_and_owners(
-        trenches, service, seg_of_node, service_node, districts, scenario=scenario
-    )
-    routed = districts.loc[districts["status"].isin(ROUTED_STATUSES)]
-    routed = routed.set_axis(routed.index.astype(str))
-    feed = _district_feed(trenches, service, routed)
+    return service
 
+
+def _service_pipes(service: pd.DataFrame, crs: str, *, scenario: Scenario) -> gpd.GeoDataFrame:
+    """The service pipes with their cost (per metre plus a fixed cost per connection, DKK)."""
     service_cost = float(scenario.value("pipes.service_cost_dkk_per_m"))
     fixed = float(scenario.value("pipes.service_connection_cost_dkk"))
     service["cost_dkk"] = service["length_m"] * service_cost + fixed
     service_pipes = service[["district_id", "segment_id", "length_m", "cost_dkk", "geometry"]]
-    service_pipes = gpd.GeoDataFrame(service_pipes, geometry="geometry", crs=g.crs)
-    service_pipes = service_pipes.rename_axis("property_id")
+    service_pipes = gpd.GeoDataFrame(service_pipes, geometry="geometry", crs=crs)
+    return service_pipes.rename_axis("property_id")
 
-    rejected = conn.rejected.rename_axis("property_id")
-    rejected.insert(0, "district_id", selected.loc[rejected.index, "district_id"].astype(str))
-    summary = _summary(trenches, service_pipes, selected, rejected, feed)
+
+def _routing_report(
+    trenches: gpd.GeoDataFrame, service_pipes: gpd.GeoDataFrame, selected: pd.DataFrame,
+    rejected: pd.DataFrame, inst: SteinerInstance, result: SteinerResult, *,
+    times: tuple[float, float, float],
+) -> dict[str, Any]:
+    """The routing report: counts, metres, costs (DKK), the Steiner method and bound, and
+    times in seconds (``times``: start, connecting, Steiner); logged in one line."""
+    t0, t_connect, t_steiner = times
     total_trench = float(trenches["length_m"].sum())
     total_cost = float(trenches["cost_dkk"].sum() + service_pipes["cost_dkk"].sum())
     report = {
@@ -240,7 +269,7 @@ def route_trenches(
         "n_connected": len(service_pipes),
         "n_rejected": len(rejected),
         "rejected_by_reason": rejected["reason"].value_counts().to_dict(),
-        "n_terminals": len(terminals) - 1,
+        "n_terminals": len(inst.terminals) - 1,
         "n_segments": len(trenches),
         "trench_m": total_trench,
         "service_pipe_m": float(service_pipes["length_m"].sum()),
@@ -260,10 +289,7 @@ def route_trenches(
         len(rejected), total_trench / 1000, report["service_pipe_m"] / 1000,
         report["cost_dkk_per_trench_m"], result.method, report["total_s"],
     )
-    feed_points = _feed_points(trenches, service, g, scenario=scenario)
-    report["feed_points_over_capacity"] = feed_points.index[
-        feed_points["is_over_capacity"]].tolist()
-    return Routing(trenches, service_pipes, feed, summary, rejected, report, g, feed_points)
+    return report
 
 
 def _orient(g: StreetGraph, cmap: np.ndarray, root: int, tree_edges: np.ndarray
