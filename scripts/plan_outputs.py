@@ -14,6 +14,7 @@ difference when anything differs.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,7 +24,9 @@ import pandas as pd
 import pyogrio
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "dawa-testdata"
+SHARED_DATA = Path(os.environ.get("HEATPLAN_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED = SHARED_DATA / "dawa-testdata"
+"""The real Dragør extract (``HEATPLAN_SHARED_DATA`` points to ``shared/data`` elsewhere)."""
 
 RUNS: dict[str, list[str]] = {
     "plan_da": ["plan"],
