@@ -231,3 +231,61 @@ def test_yearly_budget_limits_spending():
     p.capacity["budget_dkk"] = 5e6
     with pytest.raises(InfeasiblePlanError, match=r"budget_capacity_dkk_a"):
         schedule_milp(p)
+
+
+# ---------------------------------------------------------------------------------------------
+# Large places: decomposition and the reported quality
+# ---------------------------------------------------------------------------------------------
+
+
+def test_decomposition_improves_a_poor_start_to_the_optimum():
+    # Two feed trees (A→B, C) and one km a year. Start from the worst order (C, B, A is not
+    # allowed: A feeds B, so C, A, B): C 2024 (1 × 3), A 2025 (3 × 2), B 2026 (2 × 1) = 11.
+    # Best: A 2024 (9), B 2025 (4), C 2026 (1) = 14 (brute force agrees).
+    from heatplan.plan.schedule.decompose import feed_groups, schedule_decomposed
+    from heatplan.plan.schedule.problem import to_schedule
+
+    p = make_problem({"A": 1, "B": 1, "C": 1}, {"A": 3, "B": 2, "C": 1}, parents={"B": "A"})
+    assert feed_groups(p, 2) == [["A", "B"], ["C"]]
+    opts = options(p)
+    worst = [next(o for o in opts if o.item == i and o.end == e)
+             for i, e in (("C", 2024), ("A", 2025), ("B", 2026))]
+    start = to_schedule(p, worst, method="heuristic", status="feasible", seconds=0.0)
+    assert start.objective_t == pytest.approx(11)
+    # groups of one tree each: with C fixed in 2024 the tree A→B cannot do better than 2025/2026
+    # alone, but once C moves to 2026 it can: the rounds repeat until nothing improves
+    d = schedule_decomposed(p, start, time_limit_s=30, group_items=2)
+    assert d.objective_t == pytest.approx(brute_force(p)) == pytest.approx(14)
+    assert check_schedule(p, d.table) == []
+    assert d.bound_t >= d.objective_t - 1e-9  # the LP bound is an upper bound
+
+
+def test_a_time_limited_milp_reports_its_bound_and_the_optimum_says_so():
+    from heatplan.plan.schedule.solve import schedule_districts
+
+    p = make_problem({"A": 1, "B": 1, "C": 1}, {"A": 3, "B": 2.5, "C": 1})
+    chosen, report = schedule_districts(p, method="milp", time_limit_s=30, rel_gap=1e-7)
+    assert (report["quality"], report["gap_to_bound"]) == ("optimal", 0.0)
+    assert report["bound_t"] == pytest.approx(chosen.objective_t) == pytest.approx(15)
+    _, heur = schedule_districts(p, method="heuristic", time_limit_s=30, rel_gap=1e-7)
+    # the heuristic alone is stated against the LP relaxation's bound, never as optimal
+    assert heur["quality"] == "within" and heur["bound_source"] == "lp"
+    assert heur["bound_t"] >= 15 - 1e-9 and 0.0 <= heur["gap_to_bound"] < 1.0
+
+
+def test_without_a_milp_schedule_in_time_the_decomposition_takes_over(monkeypatch):
+    import heatplan.plan.schedule.solve as solve_module
+    from heatplan.plan.schedule.diagnose import Diagnosis
+
+    def no_schedule_in_time(*args, **kwargs):
+        err = InfeasiblePlanError("The schedule MILP found no solution (no_solution).")
+        err.diagnosis = Diagnosis(())
+        raise err
+
+    monkeypatch.setattr(solve_module, "schedule_milp", no_schedule_in_time)
+    p = make_problem({"A": 1, "B": 1, "C": 1}, {"A": 3, "B": 2, "C": 1}, parents={"B": "A"})
+    chosen, report = solve_module.schedule_districts(p, method="milp", time_limit_s=30,
+                                                     rel_gap=1e-7)
+    assert report["used"] == "decomposed" and report["quality"] == "within"
+    assert chosen.objective_t == pytest.approx(14)
+    assert report["bound_source"] == "lp"

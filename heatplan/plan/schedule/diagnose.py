@@ -75,8 +75,7 @@ def diagnose(problem: ScheduleProblem, opts: list[Option] | None = None) -> Diag
     if problems:
         return Diagnosis(tuple(problems), needed)
     # exact: is there any schedule? if not, the smallest capacity that would do
-    status, _ = solve(problem, opts, loads, objective=None, time_limit=30.0)
-    if status == "optimal":
+    if solve(problem, opts, loads, objective=None, time_limit=30.0).status == "optimal":
         return Diagnosis((), {})
     cap = problem.capacity
     for kind, unit, key in _CAPACITIES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -14,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 def constraint_rows(problem: ScheduleProblem, opts: list[Option], loads: dict[str, np.ndarray],
-                 scale: dict[str, float] | None = None) -> list[LinearConstraint]:
+                    scale: dict[str, float] | None = None) -> list[LinearConstraint]:
+    """Rows of the schedule model: one option per item, yearly capacities, feed precedence."""
     n = len(opts)
     item_ids = list(problem.items.index)
     pos = {i: k for k, i in enumerate(item_ids)}
@@ -53,21 +55,45 @@ def constraint_rows(problem: ScheduleProblem, opts: list[Option], loads: dict[st
     return cons
 
 
+@dataclass(frozen=True)
+class Solved:
+    """What HiGHS found: ``status`` (``optimal``, ``time_limit``, ``infeasible`` or
+    ``no_solution``), the 0/1 option choice ``x`` (None without a solution) and the best
+    bound on the objective (t CO2; the objective itself when optimal, NaN when unknown)."""
+
+    status: str
+    x: np.ndarray | None
+    bound: float
+
+
 def solve(problem: ScheduleProblem, opts: list[Option], loads: dict[str, np.ndarray], *,
-           objective: np.ndarray | None, time_limit: float, rel_gap: float = 1e-7,
-           extra: list[LinearConstraint] | None = None) -> tuple[str, np.ndarray | None]:
+          objective: np.ndarray | None, time_limit: float, rel_gap: float = 1e-7,
+          extra: list[LinearConstraint] | None = None) -> Solved:
+    """Solve the schedule MILP, maximising ``objective`` (feasibility only when None)."""
     n = len(opts)
     if n == 0:
-        return ("optimal", np.zeros(0)) if problem.items.empty else ("infeasible", None)
+        return (Solved("optimal", np.zeros(0), 0.0) if problem.items.empty
+                else Solved("infeasible", None, np.nan))
     c = np.zeros(n) if objective is None else -np.asarray(objective, dtype=float)
     res = milp(c, integrality=np.ones(n), bounds=Bounds(0, 1),
                constraints=[*constraint_rows(problem, opts, loads), *(extra or [])],
                options={"time_limit": float(time_limit), "mip_rel_gap": float(rel_gap),
                         "presolve": True})
+    bound = -float(getattr(res, "mip_dual_bound", np.nan) or np.nan)
     if res.x is None:
-        return ("infeasible" if res.status == 2 else "no_solution"), None
+        return Solved("infeasible" if res.status == 2 else "no_solution", None, bound)
     status = "optimal" if res.status == 0 else "time_limit"
-    return status, np.round(res.x)
+    return Solved(status, np.round(res.x), -float(res.fun) if status == "optimal" else bound)
+
+
+def lp_bound(problem: ScheduleProblem, opts: list[Option], loads: dict[str, np.ndarray],
+             values: np.ndarray) -> float:
+    """The LP relaxation's objective: no schedule avoids more CO2 (t). NaN if it fails."""
+    if not opts:
+        return 0.0
+    res = milp(-np.asarray(values, dtype=float), integrality=np.zeros(len(opts)),
+               bounds=Bounds(0, 1), constraints=constraint_rows(problem, opts, loads))
+    return -float(res.fun) if res.status == 0 else np.nan
 
 
 def min_capacity_scale(problem: ScheduleProblem, opts: list[Option],

@@ -34,7 +34,8 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
     problem
         The instance.
     time_limit
-        Seconds; the best schedule found so far is returned with status ``time_limit``.
+        Seconds; the best schedule found so far is returned with status ``time_limit`` and
+        HiGHS's best bound in ``bound_t``.
     rel_gap
         Relative optimality tolerance.
     previous
@@ -50,8 +51,9 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
     opts = options(problem)
     loads = option_loads(problem, opts)
     values = option_values(problem, opts)
-    status, x = solve(problem, opts, loads, objective=values, time_limit=time_limit,
-                       rel_gap=rel_gap)
+    solved = solve(problem, opts, loads, objective=values, time_limit=time_limit,
+                   rel_gap=rel_gap)
+    status, x = solved.status, solved.x
     if x is None:
         diag = diagnose(problem, opts)
         err = InfeasiblePlanError(diag.message() if diag.problems else
@@ -69,12 +71,12 @@ def schedule_milp(problem: ScheduleProblem, *, time_limit: float = 60.0, rel_gap
             for o in opts])
         keep = LinearConstraint(csr_matrix(values[None, :]),
                                 best - max(abs(best) * rel_gap, 1e-6), np.inf)
-        status2, x2 = solve(problem, opts, loads, objective=same, time_limit=time_limit,
-                             extra=[keep])
-        if x2 is not None and status2 == "optimal":
-            x = x2
+        again = solve(problem, opts, loads, objective=same, time_limit=time_limit, extra=[keep])
+        if again.x is not None and again.status == "optimal":
+            x = again.x
     chosen = [o for o, v in zip(opts, x, strict=True) if v > 0.5]
     seconds = time.perf_counter() - t0
     logger.info("MILP schedule: %d items, %d options, %s in %.2f s", len(problem.items),
                 len(opts), status, seconds)
-    return to_schedule(problem, chosen, method="milp", status=status, seconds=seconds)
+    return to_schedule(problem, chosen, method="milp", status=status, seconds=seconds,
+                       bound_t=solved.bound)

@@ -181,23 +181,29 @@ def feed_parents(problem: ScheduleProblem) -> dict[str, str]:
 
 @dataclass
 class Schedule:
-    """A schedule: ``table`` index ``district_id`` with ``phase``, ``start_year``, ``end_year``."""
+    """A schedule: ``table`` index ``district_id`` with ``phase``, ``start_year``, ``end_year``.
+
+    ``objective_t`` is its t CO2 avoided over the horizon; ``bound_t`` the best proven upper
+    bound on any schedule's objective (NaN when none was computed).
+    """
 
     table: pd.DataFrame
     objective_t: float
     method: str
     status: str
     time_s: float
+    bound_t: float = float("nan")
 
 
 def to_schedule(problem: ScheduleProblem, chosen: list[Option], *, method: str, status: str,
-                 seconds: float) -> Schedule:
+                seconds: float, bound_t: float = float("nan")) -> Schedule:
+    """The :class:`Schedule` of the ``chosen`` options, one per item."""
     table = pd.DataFrame(
         {"phase": [o.phase for o in chosen], "start_year": [o.start for o in chosen],
          "end_year": [o.end for o in chosen]},
         index=pd.Index([o.item for o in chosen], name="district_id"), dtype="Int64",
     ).reindex(problem.items.index)
-    return Schedule(table, evaluate(problem, table), method, status, seconds)
+    return Schedule(table, evaluate(problem, table), method, status, seconds, bound_t)
 
 
 def evaluate(problem: ScheduleProblem, table: pd.DataFrame) -> float:

@@ -5,14 +5,24 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from heatplan.core.errors import InfeasiblePlanError
 from heatplan.plan.schedule import ScheduleMethod
+from heatplan.plan.schedule.decompose import gap_share, schedule_decomposed
 from heatplan.plan.schedule.diagnose import feed_cycle
+from heatplan.plan.schedule.formulation import lp_bound
 from heatplan.plan.schedule.heuristic import schedule_heuristic
 from heatplan.plan.schedule.milp import schedule_milp
-from heatplan.plan.schedule.problem import Schedule, ScheduleProblem, feed_parents, options
+from heatplan.plan.schedule.problem import (
+    Schedule,
+    ScheduleProblem,
+    feed_parents,
+    option_loads,
+    option_values,
+    options,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +40,10 @@ def schedule_districts(
     Returns the schedule used and a report: ``method``, ``n_items``, ``n_options``,
     ``heuristic_objective_t`` / ``milp_objective_t`` / ``objective_t`` (t CO2 avoided over the
     horizon), ``heuristic_time_s``, ``milp_time_s``, ``milp_status``, ``used``, ``gap`` (share
-    of the MILP's objective the heuristic misses; None without both), and ``feed_cycle_note``
-    or ``heuristic_failed`` when they apply.
+    of the MILP's objective the heuristic misses; None without both), ``quality``,
+    ``bound_t``, ``gap_to_bound`` and ``bound_source`` (:func:`_quality`: the schedule used
+    against the best proven bound), and ``feed_cycle_note`` or ``heuristic_failed`` when they
+    apply.
     """
     report: dict[str, Any] = {"method": method, "n_items": len(problem.items),
                               "n_options": len(options(problem))}
@@ -51,8 +63,8 @@ def schedule_districts(
             raise
         heur_error = err
     if method == "milp" or heur is None:
-        exact = schedule_milp(problem, time_limit=time_limit_s, rel_gap=rel_gap,
-                              previous=previous)
+        exact = _exact_or_decomposed(problem, heur, time_limit_s=time_limit_s, rel_gap=rel_gap,
+                                     previous=previous)
     chosen = exact if method == "milp" and exact is not None else (heur or exact)
     if chosen is None:  # cannot happen: schedule_milp raises when it finds nothing
         msg = "No schedule was found."
@@ -70,4 +82,43 @@ def schedule_districts(
         report["gap"] = (exact.objective_t - heur.objective_t) / exact.objective_t
     else:
         report["gap"] = None
+    report.update(_quality(problem, chosen, exact))
     return chosen, report
+
+
+def _exact_or_decomposed(
+    problem: ScheduleProblem, heur: Schedule | None, *, time_limit_s: float, rel_gap: float,
+    previous: pd.DataFrame | None,
+) -> Schedule:
+    """The MILP within its time budget; the decomposition from the heuristic's schedule when
+    the MILP finds no schedule in that time (a place too large for it)."""
+    try:
+        return schedule_milp(problem, time_limit=time_limit_s, rel_gap=rel_gap,
+                             previous=previous)
+    except InfeasiblePlanError as err:
+        if heur is None or getattr(err, "diagnosis", None) is None or err.diagnosis.problems:
+            raise
+        logger.warning("The schedule MILP found no schedule in %.0f s; improving the "
+                       "heuristic's by decomposition instead", time_limit_s)
+        return schedule_decomposed(problem, heur, time_limit_s=time_limit_s, rel_gap=rel_gap)
+
+
+def _quality(problem: ScheduleProblem, chosen: Schedule, exact: Schedule | None
+             ) -> dict[str, Any]:
+    """How good the schedule used is: ``quality`` (``optimal``, ``within`` a ``gap_to_bound``
+    share of ``bound_t``, or ``bound_unknown``) and where the bound comes from."""
+    if exact is not None and exact.status == "optimal" and chosen is exact:
+        return {"quality": "optimal", "bound_t": exact.objective_t, "gap_to_bound": 0.0,
+                "bound_source": "milp"}
+    bound, source = np.nan, ""
+    if exact is not None:  # the MILP's own best bound; the decomposition's is the LP's
+        bound, source = exact.bound_t, "lp" if exact.method == "decomposed" else "milp"
+    if not np.isfinite(bound):
+        opts = options(problem)
+        loads = option_loads(problem, opts)
+        bound, source = lp_bound(problem, opts, loads, option_values(problem, opts)), "lp"
+    gap = gap_share(chosen.objective_t, bound)
+    if gap is None:
+        return {"quality": "bound_unknown", "bound_t": None, "gap_to_bound": None,
+                "bound_source": None}
+    return {"quality": "within", "bound_t": bound, "gap_to_bound": gap, "bound_source": source}
