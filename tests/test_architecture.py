@@ -1,7 +1,7 @@
 """The package's shape: data flows one way, modules and functions stay small.
 
 Stages in order (docs/architecture.md): core → io → (importers | validate) → model → plan →
-outputs → pipeline → cli. A module may import its own package and earlier stages only. The
+outputs → pipeline → batch → cli. A module may import its own package and earlier stages only. The
 synthetic sample is a generator beside the flow: it writes a dataset with io and uses the
 model's meaning of the BBR heating codes, and no stage imports it.
 """
@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "heatplan"
 
 STAGE_RANK = {
     "core": 0, "io": 1, "importers": 2, "validate": 2, "model": 3, "sample": 4, "plan": 5,
-    "outputs": 6, "pipeline": 7, "cli": 8,
+    "outputs": 6, "pipeline": 7, "batch": 8, "cli": 9,
 }
 """Rank of each top-level part of ``heatplan``; ``heatplan/__init__.py`` is part of core."""
 
