@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("heatplan.cli.scenario", "scenario"),
     ("heatplan.cli.rank", "rank"),
     ("heatplan.cli.importers", "import"),
+    ("heatplan.cli.batch", "batch"),
 )
 
 
