@@ -80,17 +80,25 @@ def layer_lines(gdf: gpd.GeoDataFrame, layer: str) -> tuple[np.ndarray, np.ndarr
 class _EndNetwork:
     """Distances along the input lines from the dangling line ends (see :func:`_end_network`).
 
-    ``node`` is the node of every line end, ``row`` the row of ``dist`` of every dangling end
-    (-1 for the others); ``dist`` has one column per node, in metres (inf beyond the limit).
+    ``node`` is the node of every line end, ``row`` the source row of every dangling end (-1
+    for the others); the distances within the limit are kept sparse, as sorted keys
+    ``row × n_nodes + node`` with their metres (memory grows with the pairs, not rows × nodes).
     """
 
     node: np.ndarray
     row: np.ndarray
-    dist: np.ndarray
+    n_nodes: int
+    keys: np.ndarray
+    metres: np.ndarray
 
     def between(self, dangling_end: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Distance along the lines from each dangling end to the node of each end, metres."""
-        return self.dist[self.row[dangling_end], self.node[end]]
+        """Distance along the lines from each dangling end to the node of each end, metres
+        (inf beyond the limit)."""
+        wanted = self.row[dangling_end].astype(np.int64) * self.n_nodes + self.node[end]
+        if not len(self.keys):
+            return np.full(len(wanted), np.inf)
+        pos = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return np.where(self.keys[pos] == wanted, self.metres[pos], np.inf)
 
 
 def _end_network(
@@ -110,13 +118,19 @@ def _end_network(
     keep = shortest_per_pair(a, b, w)
     mat = sparse.coo_matrix((w[keep], (a[keep], b[keep])), shape=(n_nodes, n_nodes)).tocsr()
     src, row = np.unique(node[which], return_inverse=True)
-    dist = np.full((len(src), n_nodes), np.inf)
-    for start in range(0, len(src), 512):
-        dist[start:start + 512] = csgraph.dijkstra(
-            mat, directed=False, indices=src[start:start + 512], limit=limit)
+    keys, metres = [], []
+    for start in range(0, len(src), 256):  # a block of sources at a time, kept sparse
+        block = csgraph.dijkstra(mat, directed=False, indices=src[start:start + 256],
+                                 limit=limit)
+        r, c = np.nonzero(np.isfinite(block))
+        keys.append((r + start).astype(np.int64) * n_nodes + c)
+        metres.append(block[r, c])
     end_row = np.full(len(ends), -1)
     end_row[which] = row.ravel()
-    return _EndNetwork(node, end_row, dist)
+    keys_all = np.concatenate(keys) if keys else np.zeros(0, np.int64)
+    metres_all = np.concatenate(metres) if metres else np.zeros(0)
+    order = np.argsort(keys_all, kind="stable")
+    return _EndNetwork(node, end_row, n_nodes, keys_all[order], metres_all[order])
 
 
 def _merge_dangling_ends(

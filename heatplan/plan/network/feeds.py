@@ -64,7 +64,16 @@ def join_mains(
 def _share_near(lines: np.ndarray, tree: shapely.STRtree, tol: float, step: float = 2.0
                 ) -> np.ndarray:
     """Share of each line's length within ``tol`` of a geometry in ``tree`` (sampled every
-    ``step`` metres)."""
+    ``step`` metres). Only lines that come within ``tol`` at all are sampled."""
+    share = np.zeros(len(lines))
+    near = np.unique(tree.query(lines, predicate="dwithin", distance=tol)[0])
+    if len(near):
+        share[near] = _sampled_share(lines[near], tree, tol, step)
+    return share
+
+
+def _sampled_share(lines: np.ndarray, tree: shapely.STRtree, tol: float, step: float
+                   ) -> np.ndarray:
     k = np.maximum(np.ceil(shapely.length(lines) / step).astype(int), 1) + 1
     idx = np.repeat(np.arange(len(lines)), k)
     start = np.repeat(np.cumsum(k) - k, k)
