@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from heatplan.cli import cli
+from heatplan.io.staging import read_manifest
 
 pytestmark = pytest.mark.slow
 
@@ -22,6 +23,7 @@ EXPECTED_FILES = {
     "renovation_ranking.csv",
     "renovation_ranking.xlsx",
     "fjernvarme_kort.html",
+    "heatplan_manifest.json",
 }
 
 
@@ -40,6 +42,11 @@ def planned(tmp_path_factory):
 def test_plan_writes_every_output(planned):
     out, stdout = planned
     assert {p.name for p in out.iterdir()} == EXPECTED_FILES
+    assert not any(p.name.startswith(".maps.") for p in out.parent.iterdir())  # no staging
+    manifest = read_manifest(out)
+    assert {f["name"] for f in manifest["files"]} == EXPECTED_FILES - {"heatplan_manifest.json"}
+    digests = _digests(out)
+    assert all(digests[f["name"]] == f["sha256"] for f in manifest["files"])
     assert "SYNTHETIC SAMPLE DATA" in stdout
     assert "Schedule: MILP" in stdout and "gap" in stdout
 
@@ -92,7 +99,8 @@ def test_rerun_is_byte_identical_and_revision_against_it_changes_nothing(planned
     assert result.exit_code == 0, result.output
     first, second = _digests(out), _digests(again)
     # the same inputs give the same plan; only the report gains a (here empty) change list
-    report = {"heatplan_report.html", "heatplan_report.xlsx"}
+    # (and so the manifest, which names each file's digest)
+    report = {"heatplan_report.html", "heatplan_report.xlsx", "heatplan_manifest.json"}
     assert {k: v for k, v in first.items() if k not in report} == {
         k: v for k, v in second.items() if k not in report
     }

@@ -99,8 +99,9 @@ def test_rank_refuses_to_overwrite_and_leaves_no_temp_files(data_dir, tmp_path):
     assert again.exit_code == 1 and "--overwrite" in again.output
     assert CliRunner().invoke(cli, [*args, "--overwrite"]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "renovation_ranking.csv", "renovation_ranking.xlsx"
+        "renovation_ranking.csv", "renovation_ranking.xlsx", "renovation_ranking_manifest.json"
     ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
 
 
 def test_rank_with_carbon_capture_english_and_all_proposals(data_dir, tmp_path):

@@ -54,11 +54,11 @@ def test_missing_and_broken_files_give_clear_errors(tmp_path):
 
 def test_year_series_interpolate_linearly_and_hold_at_the_ends(tmp_path):
     path = tmp_path / "series.toml"
-    # a series written over a scalar parameter: 2020 -> 10, 2030 -> 0
-    path.write_text('[general.target_reduction_share]\nvalue = { 2020 = 10.0, 2030 = 0.0 }\n')
+    # a series written over a parameter declared "number or year series": 2020 -> 10, 2030 -> 1
+    path.write_text('[phasing.trench_capacity_km_a]\nvalue = { 2020 = 10.0, 2030 = 1.0 }\n')
     scenario = load_scenario(path)
-    values = scenario.by_year("general.target_reduction_share", [2015, 2020, 2024, 2030, 2040])
-    assert values.tolist() == pytest.approx([10.0, 10.0, 6.0, 0.0, 0.0])
+    values = scenario.by_year("phasing.trench_capacity_km_a", [2015, 2020, 2024, 2030, 2040])
+    assert values.tolist() == pytest.approx([10.0, 10.0, 6.4, 1.0, 1.0])
 
 
 def test_with_values_replaces_in_a_copy():

@@ -1,7 +1,8 @@
-"""write_outputs: all files, no overwrite without asking, killed runs keep the previous plan."""
+"""write_outputs: all files as one set, no overwrite without asking, killed runs: one set."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -17,7 +18,9 @@ import pytest
 from plan_fixture import make_plan
 from shapely.geometry import Point, box
 
-from heatplan.core.errors import OutputExistsError
+from heatplan.core.errors import OutputExistsError, OutputFolderError
+from heatplan.io import staging
+from heatplan.io.staging import read_manifest, recover
 from heatplan.outputs.write import output_paths, write_outputs
 from heatplan.plan.result import Plan
 
@@ -41,9 +44,18 @@ def test_every_output_is_written(first_run):
         "heatplan_report.html",
         "heatplan_report.xlsx",
     ]
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [p.name for p in paths] + ["heatplan_manifest.json"])
     assert all(p.stat().st_size > 1000 for p in paths)
     assert len(calls) == len(paths)
+    # the manifest names the complete set, with each file's size and SHA-256
+    manifest = read_manifest(out)
+    assert [f["name"] for f in manifest["files"]] == sorted(p.name for p in paths)
+    for entry in manifest["files"]:
+        data = (out / entry["name"]).read_bytes()
+        assert (entry["bytes"], entry["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    # the staging folder beside the output folder is gone
+    assert not any(p.name.startswith(f".{out.name}.") for p in out.parent.iterdir())
 
 
 def test_one_existing_target_stops_before_anything_is_written(tmp_path):
@@ -102,16 +114,49 @@ def test_unknown_language_is_refused(tmp_path):
 def test_rerun_with_overwrite_is_byte_identical(first_run, tmp_path):
     out, paths, _ = first_run
     before = {p.name: p.read_bytes() for p in paths}
+    manifest = (out / "heatplan_manifest.json").read_bytes()
     again = write_outputs(make_plan(), out, overwrite=True)
     assert {p.name: p.read_bytes() for p in again} == before
+    assert (out / "heatplan_manifest.json").read_bytes() == manifest
+
+
+@pytest.fixture(scope="module")
+def old_and_new(tmp_path_factory):
+    """The previous plan's files and those of the plan a killed run writes, by file name."""
+    root = tmp_path_factory.mktemp("sets")
+    write_outputs(make_plan(), root / "old")
+    write_outputs(make_plan(synthetic=False), root / "new")
+    return ({p.name: p.read_bytes() for p in (root / "old").iterdir()},
+            {p.name: p.read_bytes() for p in (root / "new").iterdir()})
+
+
+def _set_state(folder, old, new) -> str:
+    """``"old"`` or ``"new"`` when ``folder`` holds exactly that complete set; else fail."""
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(files) == set(old), sorted(files)
+    state = "old" if files == old else "new" if files == new else "mixed"
+    assert state != "mixed", {n: n in old and files[n] == old[n] for n in files}
+    return state
+
+
+def _recover_when_free(folder):
+    """What the next run does first; waits while the killed run's map process still writes."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return recover(folder)
+        except OutputFolderError as err:
+            assert "Another heatplan run" in str(err)
+            assert time.monotonic() < deadline, "the killed run's helper never ended"
+            time.sleep(0.1)
 
 
 @pytest.mark.slow
-def test_killed_run_leaves_each_file_old_or_complete(tmp_path):
-    """Kill a run while it writes; every output is then the previous file or a complete one."""
-    old_dir, new_dir, work = tmp_path / "old", tmp_path / "new", tmp_path / "work"
-    write_outputs(make_plan(), old_dir)
-    write_outputs(make_plan(synthetic=False), new_dir)  # what the killed run would write
+@pytest.mark.parametrize("delay_s", [0.0, 0.4, 0.9])
+def test_killed_run_leaves_the_previous_set_or_the_new_one(delay_s, old_and_new, tmp_path):
+    """Kill a run at some moment while it writes: the folder then holds one complete set."""
+    old, new = old_and_new
+    work = tmp_path / "work"
     write_outputs(make_plan(), work)
     script = textwrap.dedent(
         f"""
@@ -125,26 +170,101 @@ def test_killed_run_leaves_each_file_old_or_complete(tmp_path):
         """
     )
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    stage = tmp_path / ".work.heatplan.staging"
     try:
         assert proc.stdout.readline().strip() == "ready"
         deadline = time.monotonic() + 60
-        # wait until the run has started writing: a temporary file appears beside the outputs
-        while time.monotonic() < deadline and not any(
-            p.name.startswith(".") for p in work.iterdir()
-        ):
-            time.sleep(0.01)
+        while time.monotonic() < deadline and not stage.exists():  # it has started writing
+            time.sleep(0.005)
+        time.sleep(delay_s)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
-    states = {}
-    for path in output_paths(make_plan(), work):
-        data = path.read_bytes()
-        old = (old_dir / path.name).read_bytes()
-        new = (new_dir / path.name).read_bytes()
-        assert data in (old, new), f"{path.name} is neither the previous nor a complete file"
-        states[path.name] = "old" if data == old else "new"
-    assert "old" in states.values()  # killed before the end
+    # on a fast machine the last delay may come after the end: then the new set is there
+    assert proc.returncode in (-signal.SIGKILL, 0) and (proc.returncode or delay_s > 0.5)
+    # until the next run, every file is the previous one or a complete new one
+    for path in work.iterdir():
+        assert path.read_bytes() in (old.get(path.name), new.get(path.name)), path.name
+    # the next run finishes or discards what was left, and can then write its own set
+    _recover_when_free(work)
+    assert _set_state(work, old, new) in ("old", "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]  # no staging folder
+    assert not [p for p in work.iterdir() if p.name.startswith(".")]  # no temporary file
+    write_outputs(make_plan(synthetic=False), work, overwrite=True)
+    assert _set_state(work, old, new) == "new"
+
+
+def test_a_run_killed_while_moving_in_is_finished_by_the_next_run(old_and_new, tmp_path,
+                                                                  monkeypatch):
+    old, new = old_and_new
+    work = tmp_path / "work"
+    write_outputs(make_plan(), work)
+    moved: list[str] = []
+    real_move = staging._move
+
+    def killed_after_two(source, target, stage):
+        if len(moved) == 2:
+            raise SystemExit("killed")  # not an Exception: nothing is cleaned up
+        moved.append(source.name)
+        real_move(source, target, stage)
+
+    monkeypatch.setattr(staging, "_move", killed_after_two)
+    with pytest.raises(SystemExit):
+        write_outputs(make_plan(synthetic=False), work, overwrite=True)
+    monkeypatch.undo()
+    files = {p.name: p.read_bytes() for p in work.iterdir()}
+    assert sorted(n for n in files if files[n] == new[n] != old[n]) == sorted(moved)  # two in
+    assert "heatplan_manifest.json" not in files  # so the folder does not claim a full set
+    done = recover(work)
+    assert done == [f"finished moving the outputs of an interrupted run into {work}"]
+    assert _set_state(work, old, new) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_a_failed_run_leaves_the_previous_set_and_nothing_else(old_and_new, tmp_path,
+                                                               monkeypatch):
+    old, new = old_and_new
+    work = tmp_path / "work"
+    write_outputs(make_plan(), work)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("heatplan.outputs.write.write_report_xlsx", broken)
+    with pytest.raises(OSError, match="No space left"):
+        write_outputs(make_plan(synthetic=False), work, overwrite=True, parallel=False)
+    assert _set_state(work, old, new) == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_leftovers_of_a_killed_run_are_removed_and_do_not_block(old_and_new, tmp_path):
+    old, new = old_and_new
+    work = tmp_path / "work"
+    write_outputs(make_plan(), work)
+    stage = tmp_path / ".work.heatplan.staging"  # as a run killed while writing leaves it
+    stage.mkdir()
+    (stage / ".lock").write_text("999999999\n")  # no such process
+    (stage / "heatplan_report.html").write_text("half a rep")
+    (stage / ".heatplan_plan.x1y2.gpkg").write_bytes(b"SQLite format 3")
+    write_outputs(make_plan(synthetic=False), work, overwrite=True)
+    assert _set_state(work, old, new) == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_another_run_writing_the_same_folder_is_refused(tmp_path):
+    work = tmp_path / "work"
+    stage = tmp_path / ".work.heatplan.staging"
+    stage.mkdir()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (stage / ".lock").write_text(f"{sleeper.pid}\n")
+        with pytest.raises(OutputFolderError, match=(
+                rf"Another heatplan run \(process {sleeper.pid}\) is writing to {work}")):
+            write_outputs(make_plan(), work)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert not work.exists()
 
 
 def test_background_job_runs_in_another_process_and_returns_its_result():

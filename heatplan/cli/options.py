@@ -15,6 +15,28 @@ from heatplan.core.errors import HeatplanError
 logger = logging.getLogger("heatplan")
 
 
+def input_folder(data_dir: Path | None, layer_paths: dict[str, Any] | None = None
+                 ) -> Path | None:
+    """The dataset folder a command reads: ``data_dir``, else the bundled sample if it is used.
+
+    ``None`` when every required layer is given by path, or the sample cannot be found (reading
+    then says so).
+    """
+    if data_dir is not None:
+        return data_dir
+    from heatplan.core.errors import InputDataError
+    from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES
+    from heatplan.io.layers import default_data_dir
+
+    required = {layer.name for layer in GIS_LAYERS + LABEL_TABLES if layer.required}
+    if required <= set(layer_paths or {}):
+        return None
+    try:
+        return default_data_dir()
+    except InputDataError:
+        return None
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a :class:`HeatplanError` into a clean message and exit code 1."""
 
@@ -35,6 +57,18 @@ data_option = click.option(
     "--data", "data_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
     default=None,
     help="Dataset folder holding gis_data/ and energy_labels/; the bundled sample if omitted.",
+)
+
+gpkg_option = click.option(
+    "--gpkg", "gpkg", metavar="NAME", default=None,
+    help="The GeoPackage in the data folder's gis_data/ to read, when it holds more than one "
+    "(a file name such as city.gpkg).",
+)
+
+io_engine_option = click.option(
+    "--io-engine", "io_engine", type=click.Choice(["pyogrio", "fiona"]), default="pyogrio",
+    show_default=True,
+    help="Library that reads the GIS files; fiona needs pip install \"heatplan[fiona]\".",
 )
 
 scenario_option = click.option(

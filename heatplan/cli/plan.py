@@ -10,7 +10,9 @@ import click
 
 from heatplan.cli.options import (
     data_option,
+    gpkg_option,
     handle_errors,
+    io_engine_option,
     layer_path_options,
     out_option,
     overwrite_option,
@@ -22,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 @click.command("plan")
 @data_option
+@gpkg_option
+@io_engine_option
 @layer_path_options
 @scenario_option
 @out_option
@@ -57,6 +61,8 @@ logger = logging.getLogger(__name__)
 @handle_errors
 def command(
     data_dir: Path | None,
+    gpkg: str | None,
+    io_engine: str,
     scenario_paths: tuple[Path, ...],
     out_dir: Path,
     method: str,
@@ -72,30 +78,31 @@ def command(
 
     Reads and validates the dataset, routes trenches, schedules the districts into years and
     phases, ranks the municipal buildings, and writes the GeoPackage, phase maps, coordination
-    report, renovation ranking and residents' map into --out.
+    report, renovation ranking and residents' map into --out, as one set: all or nothing,
+    listed in heatplan_manifest.json.
     """
+    from heatplan.cli.options import input_folder
     from heatplan.core.scenario import load_scenario
     from heatplan.io.previous import read_previous_plan
+    from heatplan.io.staging import prepare_output_dir
     from heatplan.outputs.summary import format_plan_summary
-    from heatplan.pipeline import build_plan, write_plan
+    from heatplan.pipeline import build_plan, fixed_output_names, write_plan
     from heatplan.plan.revision import load_progress
     from heatplan.validate import load_dataset
     from heatplan.validate.result import format_report
 
     started = time.perf_counter()
-    if not overwrite:  # fail fast: the files every plan writes, before any work
-        from heatplan.io.atomic import check_writable
-        from heatplan.pipeline import fixed_output_names
-
-        for name in fixed_output_names(lang):
-            check_writable(out_dir / name, overwrite=False)
-    scenario = load_scenario(*scenario_paths)
     layer_paths = {name: path for name, path in layers.items() if path}
-    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=True)
+    # fail fast, before any work: the folder, its place, and the files every plan writes
+    prepare_output_dir(out_dir, data_dir=input_folder(data_dir, layer_paths),
+                       names=fixed_output_names(lang), overwrite=overwrite)
+    scenario = load_scenario(*scenario_paths)
+    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=True,
+                          gpkg=gpkg, engine=io_engine)
     if result.issues:
         logger.info(format_report(result))
     progress = load_progress(progress_path) if progress_path else None
-    previous = read_previous_plan(previous_path) if previous_path else None
+    previous = read_previous_plan(previous_path, engine=io_engine) if previous_path else None
     plan = build_plan(
         result.dataset, scenario=scenario, rejected=result.rejected, method=method,
         progress=progress, previous=previous, lang=lang,
@@ -105,6 +112,6 @@ def command(
     )
     plan.summary["timings_s"]["total"] = round(time.perf_counter() - started, 2)
     click.echo(format_plan_summary(plan, lang=lang))
-    click.echo(f"\nWrote {len(paths)} files to {out_dir}/:")
+    click.echo(f"\nWrote {len(paths)} files to {out_dir}/ (listed in heatplan_manifest.json):")
     for path in paths:
         click.echo(f"  {path.name}")

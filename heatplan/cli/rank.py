@@ -10,7 +10,9 @@ import click
 
 from heatplan.cli.options import (
     data_option,
+    gpkg_option,
     handle_errors,
+    io_engine_option,
     out_option,
     overwrite_option,
     scenario_option,
@@ -23,12 +25,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _load(data_dir: Path | None, scenario: Scenario) -> Dataset:
+def _load(data_dir: Path | None, scenario: Scenario, *, gpkg: str | None, engine: str
+          ) -> Dataset:
     """Return the dataset, validated; errors in the layers the ranking reads stop it."""
     from heatplan.core.errors import InputDataError
     from heatplan.validate import load_dataset
 
-    result = load_dataset(data_dir, scenario=scenario, strict=False)
+    result = load_dataset(data_dir, scenario=scenario, strict=False, gpkg=gpkg, engine=engine)
     needed = {"properties", "labels", "proposals"}
     errors = [issue for issue in result.errors if issue.layer in needed]
     if errors:
@@ -40,6 +43,8 @@ def _load(data_dir: Path | None, scenario: Scenario) -> Dataset:
 
 @click.command("rank")
 @data_option
+@gpkg_option
+@io_engine_option
 @scenario_option
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many of the top-ranked buildings to print.")
@@ -61,33 +66,37 @@ def _load(data_dir: Path | None, scenario: Scenario) -> Dataset:
 @overwrite_option
 @handle_errors
 def command(
-    data_dir: Path | None, scenario_paths: tuple[Path, ...], top: int, out_dir: Path,
-    plan_path: Path | None, all_proposals: bool, ccs: bool | None, lang: str, overwrite: bool,
+    data_dir: Path | None, gpkg: str | None, io_engine: str, scenario_paths: tuple[Path, ...],
+    top: int, out_dir: Path, plan_path: Path | None, all_proposals: bool, ccs: bool | None,
+    lang: str, overwrite: bool,
 ) -> None:
     """Rank the municipality's own buildings (owner type 50) by the CO2 renovation saves.
 
-    Prints the top of the ranking and writes renovation_ranking.csv and .xlsx to --out.
+    Prints the top of the ranking and writes renovation_ranking.csv and .xlsx to --out, as one
+    set (with renovation_ranking_manifest.json).
     """
     import pandas as pd
 
+    from heatplan.cli.options import input_folder
     from heatplan.core.scenario import load_scenario
-    from heatplan.io.atomic import check_writable
+    from heatplan.io.staging import prepare_output_dir, staged_outputs
     from heatplan.model.stage import model_dataset
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME, write_ranking
     from heatplan.plan.renovation import rank_renovations
 
+    names = (CSV_NAME, XLSX_NAME)
+    prepare_output_dir(out_dir, data_dir=input_folder(data_dir), names=names,
+                       overwrite=overwrite)  # fail fast, before the work
     scenario = load_scenario(*scenario_paths)
     if ccs is not None:
         scenario = scenario.with_values(emissions__ccs_enabled=ccs)
-    for name in (CSV_NAME, XLSX_NAME):  # fail fast, before the work
-        check_writable(out_dir / name, overwrite=overwrite)
-    dataset = _load(data_dir, scenario)
+    dataset = _load(data_dir, scenario, gpkg=gpkg, engine=io_engine)
     model = model_dataset(dataset, scenario=scenario)
     dh_from_year = None
     if plan_path is not None:
         from heatplan.io.previous import read_previous_plan
 
-        planned = read_previous_plan(plan_path)["properties"]
+        planned = read_previous_plan(plan_path, engine=io_engine)["properties"]
         dh_from_year = pd.to_numeric(planned["connection_year"], errors="coerce").dropna()
         dh_from_year = dh_from_year.astype(int)
     else:
@@ -101,7 +110,10 @@ def command(
         dh_from_year=dh_from_year,
         proposal_set="all" if all_proposals else "profitable", lang=lang,
     )
-    paths = write_ranking(ranking, scenario, out_dir, lang=lang, overwrite=overwrite)
+    with staged_outputs(out_dir, set_name="renovation_ranking", names=names,
+                        overwrite=overwrite) as stage:
+        staged = write_ranking(ranking, scenario, stage, lang=lang)
+    paths = [out_dir / path.name for path in staged]
 
     n = len(ranking)
     labelled = ranking["label_class"].notna()

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from heatplan.cli.options import handle_errors, layer_path_options, scenario_option
+from heatplan.cli.options import (
+    gpkg_option,
+    handle_errors,
+    io_engine_option,
+    layer_path_options,
+    scenario_option,
+)
 
 
 @click.command("validate")
@@ -23,12 +29,16 @@ from heatplan.cli.options import handle_errors, layer_path_options, scenario_opt
 )
 @click.option("--json", "as_json", is_flag=True, help="Print counts and issues as JSON.")
 @scenario_option
+@gpkg_option
+@io_engine_option
 @handle_errors
 def command(
     data_dir: Path | None,
     rejected_path: Path,
     as_json: bool,
     scenario_paths: tuple[Path, ...],
+    gpkg: str | None,
+    io_engine: str,
     **layers: str | None,
 ) -> None:
     """Check a dataset folder against the input data contract and report every problem.
@@ -40,14 +50,19 @@ def command(
     to --rejected. Exits 1 when an error stops planning (a missing file, layer or column, a
     layer without CRS, no valid properties); rejected rows alone are warnings (exit 0).
     """
+    from heatplan.cli.options import input_folder
     from heatplan.core.dataset import issues_table
     from heatplan.core.scenario import load_scenario
     from heatplan.io.rejected import write_rejected
+    from heatplan.io.staging import check_not_in_input, check_output_dir
     from heatplan.validate import load_dataset
 
     layer_paths = {name: path for name, path in layers.items() if path}
+    check_output_dir(rejected_path.parent)
+    check_not_in_input(rejected_path, input_folder(data_dir, layer_paths), "--rejected")
     scenario = load_scenario(*scenario_paths)
-    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=False)
+    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=False,
+                          gpkg=gpkg, engine=io_engine)
     written = write_rejected(result.rejected, result.issues, rejected_path)
     if as_json:
         payload = {

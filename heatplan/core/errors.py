@@ -52,6 +52,10 @@ class OutputExistsError(HeatplanError, FileExistsError):
     """An output already exists and ``overwrite`` was not given."""
 
 
+class OutputFolderError(HeatplanError, OSError):
+    """The output folder cannot be written to, or lies where a run would read it as input."""
+
+
 class StageContractError(RuntimeError):
     """A stage got a table without a column an earlier stage adds: a bug, not bad input.
 

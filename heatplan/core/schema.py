@@ -11,6 +11,33 @@ from typing import Literal
 
 Kind = Literal["str", "int", "float", "date", "bool"]
 
+CURRENT_YEAR = "the current year"
+"""A :class:`Plausible` bound judged when the data is validated: this calendar year."""
+TODAY = "today"
+"""A :class:`Plausible` bound judged when the data is validated: today's date."""
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """A plausible range of a number or date column, and what happens to a value outside it.
+
+    ``low`` and ``high`` are inclusive (``None`` for no bound); ``high`` may be
+    :data:`CURRENT_YEAR` or :data:`TODAY`. ``rule`` is ``"reject"`` (the row is rejected) or
+    ``"warn"`` (the row is kept and a warning names it). With ``per`` the range is for the
+    value divided by that column (heat per m²), in ``unit``; with ``codes`` it holds only for
+    rows whose ``of`` column has one of them (areas by BBR use), described by ``what``.
+    """
+
+    low: float | str | None
+    high: float | str | None
+    rule: Literal["reject", "warn"]
+    source: str
+    what: str = ""
+    per: str = ""
+    unit: str = ""
+    of: str = ""
+    codes: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True)
 class Column:
@@ -26,6 +53,8 @@ class Column:
     minimum: float | None = None
     exclusive_minimum: bool = False
     unique: bool = False
+    plausible: tuple[Plausible, ...] = ()
+    """Plausible ranges (checked after ``minimum``); see :class:`Plausible`."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +218,57 @@ LABEL_CLASS_CODES: dict[str, str] = {
     "G": "energimærke G",
 }
 
+# --- plausible ranges -----------------------------------------------------------------------
+DETACHED_USE_CODES = frozenset({"110", "120", "121", "122", "190"})
+TERRACED_USE_CODES = frozenset({"130", "131", "132"})
+BLOCK_USE_CODES = frozenset({"140", "150", "160"})
+OTHER_USE_CODES = frozenset(BBR_USE_CODES) - DETACHED_USE_CODES - TERRACED_USE_CODES - (
+    BLOCK_USE_CODES)
+
+_AREA_LIMIT = Plausible(
+    None, 500_000, "reject",
+    "assumption: no single building is this large; such a value is a unit or typing error, or "
+    "a whole estate in one row",
+)
+_HOUSE_AREA = ("assumption: plausible heated area of one dwelling, around the Danish standard "
+               "house of 130 m² (domain.md §4.1)")
+HEATED_AREA_PLAUSIBLE: tuple[Plausible, ...] = (
+    _AREA_LIMIT,
+    Plausible(25, 1_000, "warn", _HOUSE_AREA, what="detached houses (BBR use 110–122, 190)",
+              of="bbr_use_code", codes=DETACHED_USE_CODES),
+    Plausible(25, 600, "warn", _HOUSE_AREA, what="terraced and semi-detached houses (BBR use "
+              "130–132)", of="bbr_use_code", codes=TERRACED_USE_CODES),
+    Plausible(40, 100_000, "warn", "assumption: from a two-family house to a large block",
+              what="residential blocks and institutions (BBR use 140, 150, 160)",
+              of="bbr_use_code", codes=BLOCK_USE_CODES),
+    Plausible(5, 300_000, "warn", "assumption: from a kiosk to a hospital",
+              what="other buildings (BBR use 210–590)", of="bbr_use_code",
+              codes=OTHER_USE_CODES),
+)
+YEAR_BUILT_PLAUSIBLE = (
+    Plausible(None, CURRENT_YEAR, "reject",
+              "a building is planned on as it stands; one not yet built has no heating to "
+              "convert"),
+)
+LABEL_DATE_PLAUSIBLE = (
+    Plausible(None, TODAY, "reject", "a label is issued before it is valid"),
+)
+LABEL_HEAT_PLAUSIBLE = (
+    Plausible(None, 1_500, "reject",
+              "assumption: more heat per m² than any building uses; a unit error (Wh as kWh) "
+              "or a wrong area", what="heat per m²", per="heated_area_m2",
+              unit="kWh/m² a year"),
+    Plausible(15, 600, "warn",
+              "metered heat is 53–265 kWh per BBR-m² by type and age (Vojens Fjernvarme 2021, "
+              "domain.md §4.1); class G labels lie above 240 + 6500/A (domain.md §2.1)",
+              what="heat per m²", per="heated_area_m2", unit="kWh/m² a year"),
+)
+
+
+def _at_most(high: float, source: str) -> tuple[Plausible, ...]:
+    return (Plausible(None, high, "warn", source),)
+
+
 PROPERTIES = Layer(
     "properties",
     (
@@ -197,11 +277,12 @@ PROPERTIES = Layer(
         Column("postcode", "str", True, "postnummer and town, e.g. '2750 Ballerup'"),
         Column("bbr_use_code", "str", True, "BBR byg021 building use", codes=BBR_USE_CODES),
         Column(
-            "year_built", "int", True, "BBR byg026 construction year", unit="year", minimum=1500
+            "year_built", "int", True, "BBR byg026 construction year", unit="year", minimum=1500,
+            plausible=YEAR_BUILT_PLAUSIBLE,
         ),
         Column(
             "heated_area_m2", "float", True, "heated floor area (byg039 + byg040, or byg038)",
-            unit="m²", minimum=0, exclusive_minimum=True,
+            unit="m²", minimum=0, exclusive_minimum=True, plausible=HEATED_AREA_PLAUSIBLE,
         ),
         Column(
             "heating_installation", "str", True, "BBR byg056 heating installation",
@@ -213,7 +294,9 @@ PROPERTIES = Layer(
             codes=HEATING_FUEL_CODES,
         ),
         Column("owner_type", "str", True, "ejerforholdskode", codes=OWNER_TYPE_CODES),
-        Column("dwellings", "int", False, "number of dwellings or units", minimum=0),
+        Column("dwellings", "int", False, "number of dwellings or units", minimum=0,
+               plausible=_at_most(2_000, "assumption: more dwellings than one building holds; "
+                                  "an estate given as one row")),
         Column("district_id", "str", False, "energy district; spatial join when absent"),
         Column(
             "connection_status", "str", False, "progress, for the yearly revision",
@@ -231,7 +314,9 @@ DISTRICTS = Layer(
         Column("district_id", "str", True, "energy district id", unique=True),
         Column("name", "str", True, "district name as the residents know it"),
         Column("status", "str", True, "planning status", codes=DISTRICT_STATUS_CODES),
-        Column("planned_phase", "int", False, "phase fixed by a political decision", minimum=1),
+        Column("planned_phase", "int", False, "phase fixed by a political decision", minimum=1,
+               plausible=_at_most(10, "assumption: more phases than a municipal rollout has "
+                                  "(Ballerup and Herlev plan two; domain.md §6.5)")),
     ),
     geometry=("Polygon", "MultiPolygon"),
     id_column="district_id",
@@ -250,7 +335,9 @@ STREETS = Layer(
 
 DH_NETWORK = Layer(
     "dh_network",
-    (Column("dn_mm", "int", False, "nominal diameter of the existing main", unit="mm", minimum=0),),
+    (Column("dn_mm", "int", False, "nominal diameter of the existing main", unit="mm", minimum=0,
+            plausible=_at_most(1_200, "assumption: larger than pre-insulated district-heating "
+                               "pipes are made")),),
     geometry=("LineString", "MultiLineString"),
     required=False,
     meaning="existing district-heating mains",
@@ -261,7 +348,9 @@ HEAT_SOURCES = Layer(
     (
         Column("source_id", "str", True, "feed point id", unique=True),
         Column("name", "str", True, "feed point name"),
-        Column("capacity_mw", "float", False, "available capacity", unit="MW", minimum=0),
+        Column("capacity_mw", "float", False, "available capacity", unit="MW", minimum=0,
+               plausible=_at_most(2_000, "assumption: more than a single feed point of a Danish "
+                                  "network delivers")),
     ),
     geometry=("Point",),
     id_column="source_id",
@@ -274,16 +363,18 @@ LABELS = Layer(
         Column("label_id", "str", True, "energy-label serial number", unique=True),
         Column("property_id", "str", True, "the labelled property (properties.property_id)"),
         Column("label_class", "str", True, "energy-label class", codes=LABEL_CLASS_CODES),
-        Column("valid_from", "date", True, "label valid from (ISO date)"),
+        Column("valid_from", "date", True, "label valid from (ISO date)",
+               plausible=LABEL_DATE_PLAUSIBLE),
         Column("valid_to", "date", False, "label valid to; valid_from + 10 years when empty"),
         Column(
             "heated_area_m2", "float", False, "heated area the label was computed on", unit="m²",
-            minimum=0, exclusive_minimum=True,
+            minimum=0, exclusive_minimum=True, plausible=(_AREA_LIMIT,),
         ),
         Column("heat_supply", "str", False, "heat supply stated on the label (free text)"),
         Column(
             "calculated_heat_kwh_a", "float", False,
             "calculated delivered heat for space heating and hot water", unit="kWh/year", minimum=0,
+            plausible=LABEL_HEAT_PLAUSIBLE,
         ),
     ),
     id_column="label_id",
@@ -297,10 +388,16 @@ PROPOSALS = Layer(
         Column("label_id", "str", True, "the label the proposal belongs to (labels.label_id)"),
         Column("proposal_id", "str", True, "proposal number within the label"),
         Column("description", "str", True, "what the measure is (Danish text from the label)"),
-        Column("investment_dkk", "float", True, "investment", unit="DKK", minimum=0),
-        Column("saving_dkk_a", "float", False, "annual saving", unit="DKK/year", minimum=0),
-        Column("heat_saved_kwh_a", "float", True, "annual heat saved", unit="kWh/year", minimum=0),
-        Column("lifetime_a", "float", False, "lifetime of the measure", unit="years", minimum=0),
+        Column("investment_dkk", "float", True, "investment", unit="DKK", minimum=0,
+               plausible=_at_most(100e6, "assumption: more than one measure of a building "
+                                  "costs; a unit error (øre as kroner)")),
+        Column("saving_dkk_a", "float", False, "annual saving", unit="DKK/year", minimum=0,
+               plausible=_at_most(10e6, "assumption: more than one measure saves a year")),
+        Column("heat_saved_kwh_a", "float", True, "annual heat saved", unit="kWh/year", minimum=0,
+               plausible=_at_most(10e6, "assumption: more heat than one measure saves a year "
+                                  "(10 GWh)")),
+        Column("lifetime_a", "float", False, "lifetime of the measure", unit="years", minimum=0,
+               plausible=_at_most(100, "assumption: longer than building measures last")),
         Column("is_profitable", "bool", False, "rentabel: simple payback within the lifetime"),
     ),
     required=False,

@@ -14,6 +14,7 @@ from heatplan.importers.inputs import ImportSettings, ImportSources
 from heatplan.importers.properties import build_properties
 from heatplan.importers.streets import select_streets
 from heatplan.io import bbr, geodanmark
+from heatplan.io.place import require_in_denmark
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ def import_registers(
     if properties.empty:
         msg = f"{sources.bbr}: every current building was rejected ({counts['rejected']})."
         raise InputDataError(msg)
+    require_in_denmark(properties, "properties", str(sources.bbr))  # registers cover Denmark
 
     step = time.perf_counter()
     streets = select_streets(sources, properties, settings, counts)

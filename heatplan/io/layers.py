@@ -8,7 +8,9 @@ A dataset is a folder laid out like the bundled sample::
                        (properties.shp, districts.geojson, streets.fgb, ...)
       energy_labels/   labels.csv, proposals.csv
 
-Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part.
+Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part. With
+more than one dataset GeoPackage in ``gis_data/``, ``gpkg`` must name the one to read. Files are
+read with pyogrio or, with ``engine="fiona"``, with fiona (:mod:`heatplan.io.engines`).
 Nothing is cleaned or decided here: :func:`read_dataset` returns the tables as read, an
 unvalidated :class:`~heatplan.core.dataset.Dataset`, with the problems met while reading (a
 missing file, a CSV in Latin-1); :mod:`heatplan.validate` checks them against the contract in
@@ -22,11 +24,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from heatplan.core.dataset import LAYER_NAMES, Dataset, Issue, LayerSource
 from heatplan.core.errors import InputDataError
 from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Layer
+from heatplan.io.engines import DEFAULT_ENGINE, engine_module, list_layers, read_errors, read_frame
 from heatplan.io.labels import read_label_csv
 from heatplan.io.synthetic import is_synthetic
 
@@ -84,22 +86,57 @@ def parse_layer_path(text: str | Path | LayerSource) -> LayerSource:
     return LayerSource(Path(head), layer)
 
 
-def list_file_layers(path: Path) -> list[str]:
+def list_file_layers(path: Path, engine: str = DEFAULT_ENGINE) -> list[str]:
     """Return the layer names GDAL sees in ``path``; raise :class:`InputDataError` if unreadable."""
     try:
-        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-    except (pyogrio.errors.DataSourceError, OSError) as err:
+        return list_layers(path, engine)
+    except read_errors(engine) as err:
         msg = f"{path} cannot be opened as a GIS file ({err}). Check that it is a GeoPackage, "
         msg += "Shapefile, GeoJSON or FlatGeobuf file that QGIS can open."
         raise InputDataError(msg) from err
 
 
+def dataset_packages(gis_dir: Path, gpkg: str | None = None) -> list[Path]:
+    """The GeoPackages of ``gis_dir`` to look for layers in.
+
+    A GeoPackage named after a layer (``properties.gpkg``) is that layer's file; of the others
+    (a dataset's one GeoPackage) there must be one, or ``gpkg`` must name the one to read.
+
+    Raises
+    ------
+    InputDataError
+        If ``gpkg`` is not in ``gis_dir``, or ``gis_dir`` holds several GeoPackages and
+        ``gpkg`` is not given.
+    """
+    packages = sorted(gis_dir.glob("*.gpkg")) if gis_dir.is_dir() else []
+    layer_names = {layer.name for layer in GIS_LAYERS}
+    per_layer = [p for p in packages if p.stem.lower() in layer_names]
+    shared = [p for p in packages if p not in per_layer]
+    if gpkg is not None:
+        chosen = gis_dir / (gpkg if gpkg.lower().endswith(".gpkg") else f"{gpkg}.gpkg")
+        if chosen not in packages:
+            have = ", ".join(p.name for p in packages) or "none"
+            msg = (f"--gpkg {gpkg}: {gis_dir} has no GeoPackage {chosen.name} (it has {have}). "
+                   "Give the file name of one of them.")
+            raise InputDataError(msg)
+        return [chosen, *[p for p in per_layer if p != chosen]]
+    if len(shared) > 1:
+        names = ", ".join(p.name for p in shared)
+        msg = (f"{gis_dir} holds {len(shared)} GeoPackages ({names}); heatplan cannot tell "
+               f"which one holds the dataset. Name it with --gpkg NAME (for example --gpkg "
+               f"{shared[0].name}), or move the others out of {GIS_DIR}/.")
+        raise InputDataError(msg)
+    return shared + per_layer
+
+
 def find_sources(
-    data_dir: Path | None, layer_paths: dict[str, str | Path | LayerSource] | None = None
+    data_dir: Path | None, layer_paths: dict[str, str | Path | LayerSource] | None = None,
+    *, gpkg: str | None = None, engine: str = DEFAULT_ENGINE,
 ) -> tuple[dict[str, LayerSource], list[Issue]]:
     """Locate every layer of the contract in ``data_dir``, with explicit overrides.
 
-    Without ``data_dir`` only the overrides are used.
+    Without ``data_dir`` only the overrides are used; ``gpkg`` names the GeoPackage of
+    ``gis_data/`` to read when it holds several (:func:`dataset_packages`).
 
     Returns
     -------
@@ -115,13 +152,13 @@ def find_sources(
     base = data_dir if data_dir is not None else Path("(no data folder)")
     gis_dir = base / GIS_DIR
     labels_dir = base / LABELS_DIR
-    packages = sorted(gis_dir.glob("*.gpkg")) if gis_dir.is_dir() else []
+    packages = dataset_packages(gis_dir, gpkg)
     sources: dict[str, LayerSource] = {}
     issues: list[Issue] = []
     package_layers: dict[Path, list[str]] = {}
     for package in packages:
         try:
-            package_layers[package] = list_file_layers(package)
+            package_layers[package] = list_file_layers(package, engine)
         except InputDataError as err:
             fix = "Replace the file with a GeoPackage that QGIS can open."
             issues.append(Issue("error", GIS_DIR, str(err), fix=fix, file=str(package)))
@@ -186,8 +223,10 @@ def _find_csv(layer: Layer, labels_dir: Path) -> LayerSource | None:
     return None
 
 
-def read_gis_layer(source: LayerSource, name: str) -> gpd.GeoDataFrame:
-    """Read one GIS layer with pyogrio, keeping its CRS and column types as stored.
+def read_gis_layer(
+    source: LayerSource, name: str, *, engine: str = DEFAULT_ENGINE
+) -> gpd.GeoDataFrame:
+    """Read one GIS layer with ``engine`` (pyogrio or fiona), keeping its CRS and column types.
 
     Raises
     ------
@@ -202,7 +241,7 @@ def read_gis_layer(source: LayerSource, name: str) -> gpd.GeoDataFrame:
             f"{option} PATH[:LAYER]."
         )
         raise InputDataError(msg)
-    layers = list_file_layers(path)
+    layers = list_file_layers(path, engine)
     layer = source.layer
     if layer is None and len(layers) > 1:
         layer = next((n for n in layers if n.lower() == name), None)
@@ -219,8 +258,8 @@ def read_gis_layer(source: LayerSource, name: str) -> gpd.GeoDataFrame:
         )
         raise InputDataError(msg)
     try:
-        table = gpd.read_file(path, layer=layer, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as err:
+        table = read_frame(path, layer=layer, engine=engine)
+    except read_errors(engine) as err:
         msg = f"{name}: {source} cannot be read ({err}). Open it in QGIS to check it."
         raise InputDataError(msg) from err
     if not isinstance(table, gpd.GeoDataFrame):
@@ -237,6 +276,8 @@ def read_dataset(
     data_dir: Path | str | None = None,
     *,
     layer_paths: dict[str, str | Path | LayerSource] | None = None,
+    gpkg: str | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> Dataset:
     """Read every layer and table of a dataset folder as it is, collecting reading problems.
 
@@ -248,6 +289,10 @@ def read_dataset(
     layer_paths
         Per-layer overrides, ``{"properties": "x.gpkg:buildings", "labels": "l.csv"}``; a path
         may end in ``:LAYER`` to name a layer of a multi-layer file.
+    gpkg
+        The GeoPackage of ``gis_data/`` to read when it holds more than one.
+    engine
+        ``"pyogrio"`` (default) or ``"fiona"`` (``pip install "heatplan[fiona]"``).
 
     Returns
     -------
@@ -258,9 +303,11 @@ def read_dataset(
     Raises
     ------
     InputDataError
-        If ``data_dir`` is given but is not a folder, or a layer name in ``layer_paths`` is
-        unknown.
+        If ``data_dir`` is given but is not a folder, a layer name in ``layer_paths`` is
+        unknown, ``gis_data/`` holds several GeoPackages and ``gpkg`` does not name one, or
+        ``engine`` is unknown or not installed.
     """
+    engine_module(engine)
     if data_dir is None:
         required = {layer.name for layer in GIS_LAYERS + LABEL_TABLES if layer.required}
         if not required <= set(layer_paths or {}):
@@ -272,14 +319,14 @@ def read_dataset(
             f"{GIS_DIR}/ and {LABELS_DIR}/ (like the bundled sample)."
         )
         raise InputDataError(msg)
-    sources, issues = find_sources(folder, layer_paths)
+    sources, issues = find_sources(folder, layer_paths, gpkg=gpkg, engine=engine)
     tables: dict[str, pd.DataFrame | None] = dict.fromkeys(LAYER_NAMES)
     csv_formats: dict[str, dict[str, str]] = {}
     gis_names = {layer.name for layer in GIS_LAYERS}
     for name, source in sources.items():
         try:
             if name in gis_names:
-                tables[name] = read_gis_layer(source, name)
+                tables[name] = read_gis_layer(source, name, engine=engine)
             else:
                 table, fmt = read_label_csv(source.path, name)
                 tables[name] = table

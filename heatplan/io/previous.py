@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 
 from heatplan.core.errors import InputDataError
+from heatplan.io.engines import DEFAULT_ENGINE, list_layers, read_errors, read_frame
 
 # Layer names of a plan GeoPackage in either output language (outputs/geopackage.py).
 _LAYERS = {
@@ -21,8 +21,11 @@ _PLAN_COLUMNS = {
 }
 
 
-def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
+def read_previous_plan(path: Path | str, *, engine: str = DEFAULT_ENGINE
+                       ) -> dict[str, pd.DataFrame]:
     """Return the ``properties`` and ``districts`` tables of a plan GeoPackage.
+
+    ``engine`` is the GIS reading engine, ``"pyogrio"`` or ``"fiona"``.
 
     Raises
     ------
@@ -31,8 +34,8 @@ def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
     """
     path = Path(path)
     try:
-        present = {name for name, _ in pyogrio.list_layers(path)}
-    except Exception as err:  # pyogrio raises several DataSourceError kinds
+        present = set(list_layers(path, engine))
+    except read_errors(engine) as err:
         msg = f"{path}: cannot be opened as a GeoPackage ({err}). Give the plan's .gpkg file."
         raise InputDataError(msg) from err
     tables = {}
@@ -44,7 +47,7 @@ def read_previous_plan(path: Path | str) -> dict[str, pd.DataFrame]:
                 "heatplan_plan.gpkg written by an earlier `heatplan plan`."
             )
             raise InputDataError(msg)
-        frame = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+        frame = pd.DataFrame(read_frame(path, layer=layer, engine=engine, read_geometry=False))
         missing = [c for c in (_INDEX[key], *_PLAN_COLUMNS[key]) if c not in frame.columns]
         if missing:
             msg = (

@@ -1,6 +1,7 @@
 """The renovation ranking as CSV and XLSX, with the scenario's assumptions beside it.
 
-The XLSX headers are the ranking headers of :mod:`heatplan.core.columns`.
+The XLSX headers are the ranking headers of :mod:`heatplan.core.columns`. Text from the data
+never becomes a formula in either file (:mod:`heatplan.io.cells`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def write_ranking(
 
     from heatplan.core.columns import column_label
     from heatplan.io.atomic import atomic_path, check_writable
+    from heatplan.io.cells import protect_sheet, safe_csv_frame
     from heatplan.outputs.report_workbook import workbook_bytes
 
     paths = [out_dir / CSV_NAME, out_dir / XLSX_NAME]
@@ -82,7 +84,7 @@ def write_ranking(
         check_writable(path, overwrite=overwrite)
     table = ranking.reset_index()
     with atomic_path(paths[0], overwrite=overwrite) as tmp:
-        table.to_csv(tmp, index=False, encoding="utf-8")
+        safe_csv_frame(table).to_csv(tmp, index=False, encoding="utf-8")
     sheet, assumptions_sheet = SHEETS[lang]
     from heatplan.model.heating import HEATING_TYPES
 
@@ -126,6 +128,8 @@ def write_ranking(
     for col in ws.columns:
         width = max(len(str(c.value or "")) for c in col[:50])
         ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 80)
+    for sheet_ws in wb.worksheets:
+        protect_sheet(sheet_ws)  # text from the data stays text, never a formula
     wb.properties.created = wb.properties.modified = FIXED_DOCUMENT_DATE
     with atomic_path(paths[1], overwrite=overwrite) as tmp:
         tmp.write_bytes(workbook_bytes(wb))

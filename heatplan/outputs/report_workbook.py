@@ -1,7 +1,8 @@
 """The coordination report as an XLSX workbook: one sheet per report table.
 
-Cells hold real numbers (not text) with display formats; the document dates and zip entry
-times are fixed, so a rerun gives the same bytes. The tables come from
+Cells hold real numbers (not text) with display formats, and text is always stored as text,
+never as a formula (:mod:`heatplan.io.cells`); the document dates and zip entry times are
+fixed, so a rerun gives the same bytes. The tables come from
 :mod:`heatplan.outputs.report_tables`.
 """
 
@@ -18,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from heatplan.core.columns import column_label
+from heatplan.io.cells import protect_sheet
 from heatplan.outputs.report_tables import decimals_for, report_tables, total_label
 from heatplan.outputs.texts import check_lang, is_missing, text
 from heatplan.plan.result import Plan
@@ -63,7 +65,9 @@ _SHEET_NAMES = {
 
 def sheet_name(key: str, lang: str = "da") -> str:
     """The XLSX sheet name of report table ``key``."""
-    return _SHEET_NAMES[key][lang]
+    from heatplan.outputs.report_economics import SHEET_NAMES
+
+    return (_SHEET_NAMES if key in _SHEET_NAMES else SHEET_NAMES)[key][lang]
 
 
 def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
@@ -114,6 +118,7 @@ def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
         for j, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = width
         ws.freeze_panes = "A2"
+        protect_sheet(ws)  # text from the data stays text, never a formula
     props = wb.properties
     props.creator = "heatplan"
     props.title = text("report_title", lang)

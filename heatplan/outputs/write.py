@@ -1,9 +1,12 @@
 """Write every planner output of a plan into one folder.
 
 The files: the GeoPackage, the phase maps (multi-page PDF and one PNG per sheet) and the
-coordination report (HTML and XLSX). All targets are checked before anything is written, so an
-existing plan is never half-replaced; each file is written atomically, so a killed run leaves
-each file either as it was or complete. A rerun on the same plan gives byte-identical files.
+coordination report (HTML and XLSX), plus any more writers' files, as one set: all targets are
+checked before anything is written, everything is written into a staging folder beside the
+output folder and moved in at the end, with a manifest naming the complete set
+(:func:`heatplan.io.staging.staged_outputs`). A killed run leaves the previous set or the new
+one, never a mixture once the next run has started, and nothing that blocks that run. A rerun
+on the same plan gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from heatplan.core.errors import HeatplanError
-from heatplan.io.atomic import check_writable
+from heatplan.io.staging import add_lock_holder, staged_outputs
 from heatplan.outputs.geopackage import GPKG_NAME, write_geopackage
 from heatplan.outputs.phase_maps.files import phase_map_paths, write_phase_maps
 from heatplan.outputs.report import HTML_NAME, XLSX_NAME, write_report_html, write_report_xlsx
@@ -47,7 +50,7 @@ def write_outputs(
     progress: Callable[[int], None] | None = None,
     phase_pngs: bool = False,
     parallel: bool = True,
-    also: Sequence[Callable[[], list[Path]]] = (),
+    also: Sequence[Callable[[Path], list[Path]]] = (),
 ) -> list[Path]:
     """Write the GeoPackage, phase maps and coordination report of ``plan`` into ``out_dir``.
 
@@ -61,7 +64,7 @@ def write_outputs(
         ``"da"`` (default) or ``"en"`` for every user-facing text.
     overwrite
         Replace files that exist; without it, an existing file stops the run before any
-        file is written.
+        file is written (and, for the files of ``also``, before any is moved in).
     progress
         Called with 1 after each file is written (``len(output_paths(plan, out_dir))`` calls).
     phase_pngs
@@ -69,43 +72,44 @@ def write_outputs(
     parallel
         Draw the phase maps in a second process while the other files are written.
     also
-        More writers (each returning the paths it wrote) to run while the maps are drawn;
-        their paths are returned after this function's own.
+        More writers of the same set, each called with the folder to write into (the staging
+        folder) and returning the paths it wrote; they run while the maps are drawn, and their
+        files are returned (in ``out_dir``) after this function's own.
 
     Returns
     -------
     paths
-        The written files, as :func:`output_paths`.
+        The written files in ``out_dir``, as :func:`output_paths`, then those of ``also``.
 
     Raises
     ------
     OutputExistsError
         If any target exists and ``overwrite`` is false.
+    OutputFolderError
+        If ``out_dir`` cannot be written to, or another run is writing to it.
     """
     check_lang(lang)
     out_dir = Path(out_dir)
     paths = output_paths(plan, out_dir, phase_pngs=phase_pngs)
-    for path in paths:
-        check_writable(path, overwrite=overwrite)
-    out_dir.mkdir(parents=True, exist_ok=True)
 
     def step() -> None:
         if progress is not None:
             progress(1)
 
-    maps = functools.partial(
-        write_phase_maps, plan, out_dir, lang=lang, overwrite=overwrite, phase_pngs=phase_pngs
-    )
-    with _background(maps, enabled=parallel) as map_paths:
-        write_geopackage(plan, out_dir / GPKG_NAME, lang=lang, overwrite=overwrite)
-        step()
-        write_report_html(plan, out_dir / HTML_NAME, lang=lang, overwrite=overwrite)
-        step()
-        write_report_xlsx(plan, out_dir / XLSX_NAME, lang=lang, overwrite=overwrite)
-        step()
-        extra = [path for writer in also for path in writer()]
-    for _ in map_paths():
-        step()
+    names = [path.name for path in paths]
+    with staged_outputs(out_dir, names=names, overwrite=overwrite) as stage:
+        maps = functools.partial(write_phase_maps, plan, stage, lang=lang, phase_pngs=phase_pngs)
+        helper = functools.partial(add_lock_holder, stage)
+        with _background(maps, enabled=parallel, on_start=helper) as map_paths:
+            write_geopackage(plan, stage / GPKG_NAME, lang=lang)
+            step()
+            write_report_html(plan, stage / HTML_NAME, lang=lang)
+            step()
+            write_report_xlsx(plan, stage / XLSX_NAME, lang=lang)
+            step()
+            extra = [out_dir / path.name for writer in also for path in writer(stage)]
+        for _ in map_paths():
+            step()
     logger.info("Wrote %d outputs to %s", len(paths) + len(extra), out_dir)
     return paths + extra
 
@@ -123,7 +127,7 @@ def _run_and_send(job: Callable[[], list[Path]], conn: Connection) -> None:
 
 @contextlib.contextmanager
 def _background(
-    job: Callable[[], list[Path]], *, enabled: bool
+    job: Callable[[], list[Path]], *, enabled: bool, on_start: Callable[[int], None] | None = None
 ) -> Iterator[Callable[[], list[Path]]]:
     """Run ``job`` in a forked process while the block runs; yield a getter of its result.
 
@@ -131,7 +135,8 @@ def _background(
     GeoPackage and the report on a second core. Where fork is not available, or ``enabled``
     is false, the job runs in this process after the block. An error in the job is raised
     after the block has finished. The forked process runs this one job and exits, also when
-    this process is killed; each file is written atomically either way.
+    this process is killed; each file is written atomically either way. ``on_start`` is called
+    with the forked process's id.
     """
     result: list[list[Path]] = []
     if not enabled or "fork" not in multiprocessing.get_all_start_methods():
@@ -142,6 +147,8 @@ def _background(
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_run_and_send, args=(job, sender), daemon=True)
     worker.start()
+    if on_start is not None:
+        on_start(worker.pid)  # type: ignore[arg-type]
     sender.close()  # only the worker writes; its exit then ends the pipe
     try:
         yield lambda: result[0]

@@ -30,7 +30,7 @@ from heatplan.core.scenario import Scenario
 from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Layer
 from heatplan.io.layers import read_dataset
 from heatplan.validate.columns import check_columns, check_unique, check_values, match_columns
-from heatplan.validate.geometry import check_crs, check_geometry
+from heatplan.validate.geometry import check_crs, check_geometry, check_place
 from heatplan.validate.relations import check_districts, check_label_dates, check_reference
 from heatplan.validate.result import ValidationResult, build_result
 from heatplan.validate.work import LayerWork, empty_work, start_work, valid_mask
@@ -87,8 +87,9 @@ def _check_layer(layer: Layer, raw: Dataset) -> LayerWork:
         if not isinstance(work.data, gpd.GeoDataFrame):
             work.data = gpd.GeoDataFrame(work.data)
         check_crs(work)
-        if work.data.crs is not None and len(work.data):
+        if work.data.crs is not None and len(work.data) and not work.fatal:
             check_geometry(work)
+            check_place(work)
     check_values(work)
     if name == "proposals":
         check_unique(work, ["label_id", "proposal_id"])
@@ -103,10 +104,13 @@ def load_dataset(
     layer_paths: dict[str, str | Path | LayerSource] | None = None,
     scenario: Scenario,
     strict: bool = True,
+    gpkg: str | None = None,
+    engine: str = "pyogrio",
 ) -> ValidationResult:
     """Read and validate a dataset folder (the bundled sample when ``data_dir`` is ``None``).
 
-    ``scenario`` is passed to :func:`validate_dataset`.
+    ``scenario`` is passed to :func:`validate_dataset`; ``gpkg`` and ``engine`` to
+    :func:`heatplan.io.layers.read_dataset`.
 
     Raises
     ------
@@ -114,7 +118,8 @@ def load_dataset(
         With ``strict``, when an error stops planning; the message lists every error and the
         exception's ``issues`` holds every issue.
     """
-    result = validate_dataset(read_dataset(data_dir, layer_paths=layer_paths), scenario=scenario)
+    raw = read_dataset(data_dir, layer_paths=layer_paths, gpkg=gpkg, engine=engine)
+    result = validate_dataset(raw, scenario=scenario)
     if strict:
         result.raise_if_errors()
     return result

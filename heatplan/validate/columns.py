@@ -2,8 +2,9 @@
 
 Column names that differ only in case or by Shapefile truncation are matched; then every
 contract column is checked for its type (text, number, date, true/false), required values,
-allowed codes, minimum and uniqueness. Bad rows are rejected with a reason, repairable values
-(codes stored as numbers, day-first dates) are repaired, and each finding becomes an issue.
+allowed codes, minimum, uniqueness and plausible range (:mod:`~heatplan.validate.ranges`). Bad
+rows are rejected with a reason, repairable values (codes stored as numbers, day-first dates)
+are repaired, and each finding becomes an issue.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from heatplan.core.dataset import LayerSource
 from heatplan.core.schema import Column
+from heatplan.validate.ranges import check_plausible
 from heatplan.validate.work import MAX_EXAMPLES, LayerWork, examples
 
 _SHAPEFILE_FIELD_LENGTH = 10
@@ -86,7 +88,7 @@ def _as_text(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 
 def check_values(work: LayerWork) -> None:
-    """Types, required values, codes, minimum and uniqueness of every contract column."""
+    """Types, required values, codes, minimum, uniqueness and plausible ranges of every column."""
     for column in work.layer.columns:
         if column.name not in work.data:
             continue
@@ -121,6 +123,9 @@ def check_values(work: LayerWork) -> None:
             _check_minimum(work, column)
         if column.unique:
             check_unique(work, [column.name])
+    for column in work.layer.columns:  # once every column is typed (ranges may use others)
+        if column.plausible and column.name in work.data and not work.fatal:
+            check_plausible(work, column)
 
 
 def _check_text(

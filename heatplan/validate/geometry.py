@@ -1,8 +1,10 @@
 """Checks of one GIS layer's coordinate reference system and geometries.
 
-Layers in another CRS are reprojected to EPSG:25832; rows without geometry or with another
-geometry type than the contract allows are rejected; invalid geometries are repaired with
-``make_valid`` when they keep their type, else rejected.
+Coordinates that contradict the declared CRS (metres declared as degrees, degrees as metres,
+far outside the CRS's area of use) are an error naming the CRS that fits; layers in another CRS
+are reprojected to EPSG:25832; rows outside Denmark are a warning. Rows without geometry or
+with another geometry type than the contract allows are rejected; invalid geometries are
+repaired with ``make_valid`` when they keep their type, else rejected.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ import pyproj
 import shapely
 
 from heatplan import PROJECT_CRS
+from heatplan.io.place import (
+    crs_contradiction,
+    denmark_box,
+    describe_bounds,
+    fit_hint,
+    fitting_crs,
+    layer_bounds,
+    outside_denmark,
+)
 from heatplan.validate.work import LayerWork
 
 _GEOM_NAMES = {
@@ -39,6 +50,17 @@ def check_crs(work: LayerWork) -> None:
         )
         work.fatal = "layer has no CRS"
         return
+    bounds = layer_bounds(gdf)
+    problem = crs_contradiction(bounds, crs) if bounds is not None else ""
+    if problem:
+        fit = fitting_crs(bounds, crs)  # type: ignore[arg-type]
+        work.issue(
+            "error", f"The coordinates ({describe_bounds(bounds)}) do not fit the declared CRS "  # type: ignore[arg-type]
+            f"{crs.to_string()} ({crs.name}): {problem}.",
+            fit_hint(fit, Path(work.file.split(",")[0]).name),
+        )
+        work.fatal = f"coordinates do not fit the declared CRS {crs.to_string()}"
+        return
     if crs.to_epsg() == 25832:
         return
     try:
@@ -53,6 +75,27 @@ def check_crs(work: LayerWork) -> None:
         return
     name = crs.name or crs.to_string()
     work.issue("info", f"Reprojected from {crs.to_string()} ({name}) to {PROJECT_CRS}.")
+
+
+def check_place(work: LayerWork) -> None:
+    """Warn about rows lying outside Denmark (kept: the plan is drawn where the data is)."""
+    outside = outside_denmark(work.data) & (work.reasons == "").to_numpy()
+    if not outside.any():
+        return
+    share = ("Every row of the layer lies" if outside.all()
+             else f"{int(outside.sum()):,} of {len(outside):,} rows of the layer lie")
+    raw = work.raw
+    original = layer_bounds(raw[outside]) if isinstance(raw, gpd.GeoDataFrame) else None
+    fit = fitting_crs(original, raw.crs) if original is not None and raw.crs else None
+    where = describe_bounds(layer_bounds(work.data[outside]) or (0, 0, 0, 0))
+    work.issue(
+        "warning", f"{share} outside Denmark ({where} in "
+        f"{PROJECT_CRS}; Denmark is {describe_bounds(denmark_box())}); they are kept.",
+        "If the data is meant to be in Denmark, its CRS is wrong or the coordinates are "
+        "shifted. " + (fit_hint(fit, Path(work.file.split(",")[0]).name) if fit else
+                       "Check the coordinates in QGIS against a map of Denmark."),
+        mask=outside, column="geometry",
+    )
 
 
 def check_geometry(work: LayerWork) -> None:
