@@ -8,7 +8,6 @@ This module only orchestrates: every computation lives in its stage's package.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -118,6 +117,7 @@ def build_plan(
     }
     return replace(
         plan, dh_network=dataset.dh_network, heat_sources=dataset.heat_sources,
+        streets=dataset.streets,
         renovation=ranking, rejected=rejected, summary=summary,
         is_synthetic=dataset.is_synthetic,
         municipality_code=municipality_code(dataset.properties, scenario),
@@ -158,31 +158,35 @@ def write_plan(
     phase_pngs: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """Write every output of ``plan`` into ``out_dir``; nothing is written if any target exists.
+    """Write every output of ``plan`` into ``out_dir`` as one set, all or nothing.
+
+    Everything is written into a staging folder beside ``out_dir`` and moved in at the end
+    (:func:`heatplan.io.staging.staged_outputs`); nothing is written if any target exists.
 
     Raises
     ------
     OutputExistsError
         If a target exists and ``overwrite`` is false (checked before anything is written).
+    OutputFolderError
+        If ``out_dir`` cannot be written to, or another run is writing to it.
     """
+    from heatplan.io.staging import check_output_dir, recover
     from heatplan.outputs.ranking import write_ranking
     from heatplan.outputs.resident_map.page import write_resident_map
     from heatplan.outputs.write import write_outputs
 
-    out_dir = Path(out_dir)
+    out_dir = check_output_dir(out_dir)
+    recover(out_dir)
     paths = output_paths(plan, out_dir, lang=lang, phase_pngs=phase_pngs)
     for path in paths:
         check_writable(path, overwrite=overwrite)
-    ranking = functools.partial(
-        write_ranking, plan.renovation, plan.scenario, out_dir, lang=lang, overwrite=overwrite
-    )
 
-    def resident() -> list[Path]:
+    def ranking(folder: Path) -> list[Path]:
+        return write_ranking(plan.renovation, plan.scenario, folder, lang=lang)
+
+    def resident(folder: Path) -> list[Path]:
         return [
-            write_resident_map(
-                plan, out_dir / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline,
-                overwrite=overwrite,
-            )
+            write_resident_map(plan, folder / RESIDENT_MAP_NAME[lang], lang=lang, offline=offline)
         ]
 
     written = write_outputs(

@@ -1,17 +1,19 @@
-"""The residents' map in a real browser: search, popups, escaping, phone width, offline file.
+"""The residents' map in a real browser: answers, search, keyboard, shared links, no requests,
+accessibility (axe-core), phone width, folder form.
 
-Runs headless Chromium (Debian's ``chromium``) through Playwright. Requests to the internet are
-served from local copies (Leaflet from the ``xstatic-leaflet`` package) or aborted (map tiles).
+Runs headless Chromium (Debian's ``chromium``) through Playwright. Every request that is not a
+local file is recorded and aborted: the default map must make none. axe-core comes from the
+``axe-playwright-python`` package (its ``axe.min.js``, injected from disk).
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from heatplan.outputs.resident_map.assets import leaflet_dir
 from heatplan.outputs.resident_map.page import write_resident_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -23,13 +25,10 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package")
-LEAFLET_DIR = leaflet_dir()
-if LEAFLET_DIR is None:
-    pytest.skip(
-        "no local copy of Leaflet to serve instead of its CDN "
-        "(pip install xstatic-leaflet, or apt-get install libjs-leaflet)",
-        allow_module_level=True,
-    )
+axe_package = pytest.importorskip(
+    "axe_playwright_python", reason="needs axe-playwright-python (pip install -e '.[test]')"
+)
+AXE_JS = Path(axe_package.__file__).parent / "axe.min.js"
 
 from test_resident_map import EVIL, make_plan  # noqa: E402  (after the skips above)
 
@@ -55,219 +54,267 @@ def browser():
 def maps(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("maps")
     return {
-        "da": write_resident_map(make_plan(synthetic=True), folder / "da.html"),
-        "en": write_resident_map(make_plan(), folder / "en.html", lang="en"),
-        "offline": write_resident_map(make_plan(), folder / "offline.html", offline=True),
+        "da": write_resident_map(make_plan(synthetic=True), folder / "da.html", layout="file"),
+        "en": write_resident_map(make_plan(), folder / "en.html", lang="en", layout="file"),
+        "folder": write_resident_map(make_plan(), folder / "kort.html", layout="folder"),
     }
 
 
 class Page:
-    """A page opened on a map file, with its JavaScript errors and outside requests recorded."""
+    """A page opened on a map file; JavaScript errors and every outside request recorded."""
 
-    def __init__(self, browser, path: Path, *, width: int = 1280, height: int = 800):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, path: Path, *, width: int = 1280, height: int = 800,
+                 fragment: str = "", phone: bool = False):
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.page.on("pageerror", lambda err: self.errors.append(str(err)))
         self.page.on(
             "console",
-            lambda msg: (
-                self.errors.append(msg.text)
-                if msg.type == "error" and "Failed to load resource" not in msg.text
-                else None
-            ),
+            lambda msg: self.errors.append(msg.text) if msg.type == "error" else None,
         )
         self.page.on("dialog", lambda dialog: self.errors.append(f"dialog: {dialog.message}"))
         self.page.route("**/*", self._route)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.heatplanReady === true", timeout=10_000)
+        self.page.goto(path.as_uri() + fragment)
+        # (selectors, not wait_for_function: the page's security policy forbids eval)
+        self.page.wait_for_selector("html[data-hp-ready]", state="attached", timeout=15_000)
 
     def _route(self, route) -> None:
         url = route.request.url
-        if url.startswith("file:") or url.startswith("data:"):
+        if url.startswith(("file:", "data:")):
             route.continue_()
-            return
-        self.outside.append(url)
-        name = url.rsplit("/", 1)[-1]
-        if "/leaflet@" in url and (LEAFLET_DIR / name).is_file():
-            types = {"js": "application/javascript", "css": "text/css"}
-            route.fulfill(path=str(LEAFLET_DIR / name), content_type=types[name.rsplit(".", 1)[-1]])
-        elif "/leaflet@" in url and (LEAFLET_DIR / "images" / name).is_file():
-            route.fulfill(path=str(LEAFLET_DIR / "images" / name), content_type="image/png")
         else:
+            self.outside.append(url)
             route.abort()
 
     def search(self, text: str) -> list[str]:
-        box = self.page.locator(".hp-search-input")
-        box.fill(text)
-        self.page.wait_for_function(
-            "q => document.querySelector('.hp-results').getAttribute('data-query') === q", arg=text
-        )
+        self.page.fill("#hp-q", text)
+        self.page.wait_for_selector(f'#hp-results[data-query="{text}"]', state="attached")
         return self.page.locator(".hp-result").all_inner_texts()
 
     def choose(self, index: int = 0) -> str:
-        label = self.page.locator(".hp-result").nth(index).inner_text()
         self.page.locator(".hp-result").nth(index).click()
-        # a closed popup fades out for 0.2 s: wait until only the new one is left
-        self.page.wait_for_function(
-            """label => {
-                const popups = document.querySelectorAll('.leaflet-popup-content');
-                return popups.length === 1 && popups[0].innerText.startsWith(label);
-            }""",
-            arg=label,
+        return self.answer()
+
+    def answer(self) -> str:
+        self.page.wait_for_selector("#hp-answer:not([hidden])")
+        return self.page.locator("#hp-answer .hp-answer-body").inner_text()
+
+    def axe(self) -> list[str]:
+        """Serious and critical axe-core violations of the page as it is now."""
+        self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        result = self.page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']})"
         )
-        # the map may still be auto-panning the popup into view (0.25 s): wait until it rests
-        self.page.evaluate(
-            """() => new Promise(resolve => {
-                let last = null;
-                const tick = () => {
-                    const r = document.querySelector('.leaflet-popup').getBoundingClientRect();
-                    const now = `${r.x},${r.y}`;
-                    if (now === last) { resolve(); } else { last = now; setTimeout(tick, 100); }
-                };
-                tick();
-            })"""
-        )
-        return self.page.locator(".leaflet-popup-content").inner_text()
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(n["html"][:120] for n in v["nodes"][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
 
     def close(self) -> None:
         self.context.close()
 
 
-def _page(browser, path: Path, **kwargs):
-    page = Page(browser, path, **kwargs)
-    yield page
-    page.close()
+@pytest.fixture
+def open_page(browser, maps):
+    pages = []
+
+    def opener(name: str = "da", **kwargs) -> Page:
+        page = Page(browser, maps[name], **kwargs)
+        pages.append(page)
+        return page
+
+    yield opener
+    for page in pages:
+        page.close()
 
 
-@pytest.fixture(scope="module")
-def da_page(browser, maps):
-    yield from _page(browser, maps["da"])
-
-
-@pytest.fixture(scope="module")
-def en_page(browser, maps):
-    yield from _page(browser, maps["en"])
-
-
-@pytest.fixture(scope="module")
-def offline_page(browser, maps):
-    yield from _page(browser, maps["offline"])
-
-
-@pytest.fixture(scope="module")
-def phone_page(browser, maps):
-    yield from _page(browser, maps["da"], width=390, height=844)
-
-
-def test_search_tolerates_danish_spellings_and_opens_the_popup(da_page):
-    page = da_page
-    for query in ("Måløv Byvej 12", "maaloev byvej 12", "MALOV  BYVEJ 12", "Maaløv Byvej 12"):
-        assert page.search(query)[0] == "Måløv Byvej 12, 2760", query
-    assert page.search("malov byvej 2")[0] == "Måløv Byvej 2, 2760"
-    assert page.search("sondergards alle")[0] == "Søndergårds Allé 7, 2750"
-    assert page.search("Strandvejen 999") == []
-    assert page.page.locator(".hp-noresult").inner_text() == "Ingen adresse fundet"
-
-    page.search("maaloev byvej 12")
-    text = page.choose()
-    for expected in (
-        "Måløv Byvej 12, 2760",
-        "Energidistrikt\tMåløv Nord",
-        "Plan\tFjernvarme",
-        "Fase\t1",
-        "Forventet tilbud\t2025",
-        "Anlægsarbejde\t2026–2027",
-        "Forventet tilslutning\t2027",
-        "Tilmeld dig fjernvarme hos Vestforbrænding.",
-        "Skriv til tilslutning@vestfor.dk",
-    ):
-        assert expected in text, expected
-    link = page.page.locator(".hp-links a").first
-    assert link.get_attribute("href") == "https://vestfor.dk/privat/fjernvarme/fjernvarmeprocessen"
-    assert page.page.evaluate("heatplanMap.map.getZoom()") >= 17
-    assert page.errors == []
-
-
-def test_heat_pump_popup_and_sample_banner(da_page):
-    page = da_page
-    assert "EKSEMPELDATA" in page.page.locator(".hp-banner").inner_text()
+def test_an_answer_for_every_kind_of_address(open_page):
+    page = open_page()
+    cases = {
+        "maaloev byvej 12": [
+            "Du kan få fjernvarme – forventet 2027",
+            "Område: Måløv Nord",
+            "inden for fase 1 (2026–2027)",
+            "2025: Du får et tilbud fra Vestforbrænding.",
+            "2026–2027: Der graves fjernvarmeledninger ned i området.",
+            "Fjernvarme, om året\tca. 14.300 kr.",
+            "Tilslutning til fjernvarme, én gang\tca. 15.000 kr.",
+            "Blive på gas, om året\tca. 19.000 kr.",
+        ],
+        "Måløv Byv. 12 A": [
+            "Du kan også få fjernvarme",
+            "Fjernvarmen kommer til området 2026–2027 (fase 1).",
+            "ikke opvarmet med gas eller olie",
+        ],
+        "hasselvej 4": [
+            "Fjernvarmen er lagt ned i dit område – du kan få den nu",
+            "Ledningerne blev lagt i 2023. Du kan tilmelde dig nu.",
+            "2024: Du får et tilbud fra Vestforbrænding.",
+        ],
+        "centrumgaden 1, 2750": ["Ejendommen har allerede fjernvarme"],
+        "ballerup byvej 5": [
+            "Der kommer ikke fjernvarme – en varmepumpe anbefales",
+            "Kommunens varmeplan har udpeget området til individuel opvarmning.",
+            "Husene ligger for spredt",
+            "en varmepumpe er billigere end fjernvarme her",
+            "Råd om varmepumper: SparEnergi.dk (Energistyrelsen)",
+            "Egen varmepumpe, om året\tca. 12.500 kr.",
+        ],
+        "sondergards alle 7": [
+            "Planen ændrer ikke opvarmningen her",
+            "ikke opvarmet med gas eller olie, og området får ikke fjernvarme",
+        ],
+        "kaervej 3": ["Varmeplanen har endnu ikke besluttet"],
+        "udkanten 1 smorum": ["Adressen ligger uden for de områder, planen omfatter."],
+    }
+    for query, expected in cases.items():
+        page.search(query)
+        text = page.choose()
+        for line in expected:
+            assert line in text, (query, line, text)
+    # money of a heat-pump area: only the columns the plan filled
     page.search("ballerup byvej 5")
-    text = page.choose()
-    assert "Individuel opvarmning (fx varmepumpe)" in text
-    assert "Overvej en individuel varmepumpe" in text
-    assert "Råd om varmepumper: SparEnergi.dk (Energistyrelsen)" in text
-    assert "Fase" not in text
-    # an address in a layer that starts hidden still opens its popup
-    page.search("Søndergårds Allé 7")
-    assert "Ingen ændring planlagt" in page.choose()
+    assert "Fjernvarme, om året" not in page.choose()
+    page.page.locator(".hp-assumptions summary").click()
+    assert "kilde: test tariff sheet 2025" in page.page.locator(".hp-assumptions").inner_text()
+    assert page.errors == []
+    assert page.outside == []
+
+
+def test_search_normalises_and_deduplicates(open_page):
+    page = open_page()
+    for query in ("Måløv Byvej 12", "maaloev byvej 12", "MALOV  BYVEJ 12", "måløv byv. 12",
+                  "Måløv Byvej 12, 2760", "byvej 12 måløv"):
+        assert page.search(query)[0] == "Måløv Byvej 12, 2760 Måløv", query
+    assert page.search("maloev byvej 12a")[0] == "Måløv Byvej 12A, 2760 Måløv"
+    assert page.search("Måløv Byvej 12 a")[0] == "Måløv Byvej 12A, 2760 Måløv"
+    # two buildings, one address: one result, both answers
+    assert page.search("centrumgaden 9") == ["Centrumgaden 9, 2750 Ballerup"]
+    assert "Der er" not in page.choose()  # same answer twice is said once
     assert page.errors == []
 
 
-def test_hostile_address_shows_as_text_and_runs_nothing(da_page):
-    page = da_page
-    results = page.search("ondvej")
-    assert results == [EVIL + ", 2740"]
-    text = page.choose()
-    assert EVIL in text
-    assert page.page.evaluate("typeof window.__pwned") == "undefined"
-    assert page.page.locator(".leaflet-popup-content script").count() == 0
+def test_no_result_suggests_and_names_whom_to_contact(open_page):
+    page = open_page()
+    assert page.search("Måløv Byvej 13") == []
+    box = page.page.locator("#hp-noresult")
+    text = box.inner_text()
+    assert "Ingen adresse passer til »Måløv Byvej 13«." in text
+    assert "Måløv Byvej 12, 2760 Måløv" in text  # the nearest house numbers
+    assert "Kontakt Ballerup Kommune / Vestforbrænding." in text
+    page.page.get_by_role("button", name="Måløv Byvej 12, 2760 Måløv").click()
+    assert "forventet 2027" in page.answer()
+    assert page.search("Centrumgaten") == []
+    assert page.page.get_by_role("button", name="Centrumgaden").count() == 1
     assert page.errors == []
 
 
-def test_english_map(en_page):
-    page = en_page
-    assert page.page.locator(".hp-banner").count() == 0
-    page.search("maloev byvej 12")
+def test_keyboard_path_and_shared_link(open_page, maps):
+    page = open_page()
+    page.page.keyboard.press("Tab")
+    assert page.page.evaluate("document.activeElement.id") == "hp-q"
+    page.page.keyboard.type("maaloev byvej")
+    page.page.wait_for_selector(".hp-result")
+    assert page.page.get_attribute("#hp-q", "aria-expanded") == "true"
     page.page.keyboard.press("ArrowDown")
-    page.page.keyboard.press("Enter")  # the keyboard chooses the highlighted result
-    page.page.wait_for_function(
-        "() => document.querySelectorAll('.leaflet-popup-content').length === 1"
-    )
-    text = page.page.locator(".leaflet-popup-content").inner_text()
-    assert text.startswith("Måløv Byvej 12, 2760")
-    assert "Expected offer\t2025" in text
-    assert "Construction\t2026–2027" in text
-    assert "Sign up for district heating with Vestforbrænding." in text
-    assert page.page.evaluate("document.documentElement.lang") == "en"
+    page.page.keyboard.press("ArrowDown")
+    active = page.page.get_attribute("#hp-q", "aria-activedescendant")
+    assert page.page.locator(f"#{active}").inner_text() == "Måløv Byvej 12, 2760 Måløv"
+    page.page.keyboard.press("Enter")
+    page.answer()
+    assert page.page.evaluate("document.activeElement.id") == "hp-answer-title"
+    fragment = "#adresse=" + quote("Måløv Byvej 12, 2760 Måløv")
+    assert page.page.evaluate("location.hash") == fragment
+    link = page.page.input_value("#hp-share-link")
+    assert link.endswith(fragment)
+    page.page.keyboard.press("Escape")
+    assert page.page.locator("#hp-answer").is_hidden()
+    assert page.page.evaluate("document.activeElement.id") == "hp-q"
+    # the shared link opens the same answer
+    shared = open_page(fragment=fragment)
+    text = shared.answer()
+    assert text.startswith("Måløv Byvej 12, 2760 Måløv")
+    assert "forventet 2027" in text
+    assert shared.page.evaluate("heatplanMap.map.getZoom()") >= 17
+    assert page.errors == [] and shared.errors == []
+
+
+def test_hostile_address_shows_as_text_and_runs_nothing(open_page):
+    page = open_page()
+    assert page.search("ondvej") == [EVIL + ", 2740 Skovlunde"]
+    assert EVIL in page.choose()
+    assert page.page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.page.locator("#hp-answer script").count() == 0
     assert page.errors == []
 
 
-def test_usable_at_phone_width(phone_page, tmp_path):
-    page = phone_page
-    search = page.page.locator(".hp-search").bounding_box()
-    layers = page.page.locator(".leaflet-control-layers").bounding_box()
-    assert search["x"] >= 0
-    assert search["x"] + search["width"] <= layers["x"]  # no overlap with the layer button
-    assert page.page.locator(".hp-legend-body").is_hidden()  # legend starts folded on phones
-    font = page.page.evaluate(
-        "getComputedStyle(document.querySelector('.hp-search-input')).fontSize"
-    )
-    assert font == "16px"  # no zoom-on-focus on phones
+def test_no_serious_accessibility_violations(open_page):
+    page = open_page()
+    assert page.axe() == []
     page.search("maaloev byvej 12")
     page.choose()
-    popup = page.page.locator(".leaflet-popup").bounding_box()
-    assert popup["x"] >= 0
-    assert popup["x"] + popup["width"] <= 390
-    search = page.page.locator(".hp-search").bounding_box()
-    assert popup["y"] >= search["y"] + search["height"]  # not hidden under the search box
+    assert page.axe() == []
+    page.search("Måløv Byvej 13")
+    assert page.axe() == []
+    phone = open_page(width=390, height=844, phone=True)
+    assert phone.axe() == []
+    assert page.errors == [] and phone.errors == []
+
+
+def test_usable_at_phone_width(open_page, tmp_path):
+    page = open_page(width=390, height=844, phone=True)
+    assert page.page.locator(".hp-legend-body").is_hidden()  # the legend starts folded
+    font = page.page.evaluate("getComputedStyle(document.getElementById('hp-q')).fontSize")
+    assert font == "16px"  # no zoom-on-focus on phones
+    scale = page.page.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(scale) == 1 and scale[0].endswith(("m", "km")), scale
+    page.search("maaloev byvej 12")
+    targets = [".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".hp-legend-toggle",
+               ".hp-result"]
+    for selector in targets:
+        box = page.page.locator(selector).first.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (selector, box)
+    page.choose()
+    panel = page.page.locator("#hp-answer").bounding_box()
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 390
+    for selector in (".hp-close", ".hp-links a", ".hp-share .hp-button"):
+        box = page.page.locator(selector).first.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44, (selector, box)
+    page.page.locator(".hp-legend-toggle").click()
+    box = page.page.locator(".hp-switch").first.bounding_box()
+    assert box["height"] >= 44
     page.page.screenshot(path=str(tmp_path / "phone.png"))
     assert (tmp_path / "phone.png").stat().st_size > 10_000
     assert page.errors == []
 
 
-def test_offline_file_needs_no_network(offline_page):
-    page = offline_page
-    assert page.outside == []
-    assert page.page.evaluate("typeof L.version") == "string"
-    page.search("centrumgaden")
-    assert "Området har allerede fjernvarme" in page.choose()
+def test_english_map(open_page):
+    page = open_page("en")
+    assert page.page.locator(".hp-banner").count() == 0
+    page.search("maloev byvej 12")
+    text = page.choose()
+    for line in ("You can get district heating – expected 2027", "Area: Måløv Nord",
+                 "2025: you get an offer from Vestforbrænding.",
+                 "District heating, per year\tabout DKK 14,300"):
+        assert line in text, line
+    assert page.page.evaluate("location.hash").startswith("#address=")
     assert page.errors == []
 
 
-def test_online_file_loads_only_leaflet_and_tiles(da_page):
-    page = da_page
-    hosts = {url.split("/")[2] for url in page.outside}
-    assert hosts <= {"cdn.jsdelivr.net", "tile.openstreetmap.org"}
-    assert "cdn.jsdelivr.net" in hosts
+def test_folder_form_loads_what_it_needs_and_nothing_from_outside(open_page):
+    page = open_page("folder")
+    page.search("ballerup byvej 5")
+    assert "en varmepumpe anbefales" in page.choose()
+    loaded = page.page.evaluate("heatplanMap.chunkState.filter(s => s === 'done').length")
+    total = page.page.evaluate("heatplanMap.data.chunkFiles.length")
+    assert 1 <= loaded <= total
+    shared = open_page("folder", fragment="#adresse=" + quote("Kærvej 3, 2740 Skovlunde"))
+    assert "Varmeplanen har endnu ikke besluttet" in shared.answer()
+    assert page.outside == [] and shared.outside == []
+    assert page.errors == [] and shared.errors == []

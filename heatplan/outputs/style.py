@@ -1,8 +1,12 @@
 """Colours and line widths of the outputs, in one place.
 
-The print outputs (phase maps, report charts, GeoPackage layer styles) share one palette; the
-residents' web map has its own, brighter palette. Colours are hex strings; line widths of the
-print maps are in points (pt), those of the web map in screen pixels (px).
+One colour-blind-safe palette serves every output: the phase colours are Okabe and Ito's
+palette for colour-vision deficiencies (Okabe & Ito 2008, "Color Universal Design",
+jfly.uni-koeln.de/color), which stays distinct for protan, deutan and tritan readers; the phase
+maps, report charts, GeoPackage layer styles and the residents' web map all read it from here.
+No output tells features apart by colour alone: the maps add hatching, marker shapes or labels.
+Colours are hex strings; line widths of the print maps are in points (pt), those of the web map
+in screen pixels (px).
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import numpy as np
 
 # --- print outputs: phase maps, report charts, GeoPackage layer styles ---------------------
 
-PHASE_COLOURS = ("#e66101", "#5e3c99", "#1b9e77", "#d01c8b", "#4d9221", "#b8860b")
-"""Phase 1, 2, … (colour-blind safe, distinct in greyscale print)."""
+PHASE_COLOURS = ("#e69f00", "#0072b2", "#cc79a7", "#009e73", "#d55e00", "#56b4e9")
+"""Phase 1, 2, … : Okabe–Ito orange, blue, reddish purple, bluish green, vermillion, sky blue
+(colour-blind safe; phases 1 and 2 also differ in lightness for greyscale print)."""
 INDIVIDUAL_COLOUR = "#9e9e9e"
 """Individual heating (heat pump): area edges, properties, timeline bars."""
 EXISTING_AREA_COLOUR = "#c6dbef"
@@ -39,7 +44,7 @@ def phase_colour(phase: int) -> str:
     """Return the colour of ``phase`` (1-based; the palette repeats after six phases).
 
     >>> phase_colour(1), phase_colour(7)
-    ('#e66101', '#e66101')
+    ('#e69f00', '#e69f00')
     """
     return PHASE_COLOURS[(int(phase) - 1) % len(PHASE_COLOURS)]
 
@@ -50,41 +55,29 @@ def dn_width(dn: np.ndarray | float) -> np.ndarray:
     return np.clip(0.8 + values / 75.0, 0.8, 6.0)
 
 
-# --- the residents' web map -----------------------------------------------------------------
+# --- the residents' web map (phases: phase_colour) -----------------------------------------
 
-RESIDENT_MAP_PHASE_COLOURS: tuple[str, ...] = (
-    "#d7301f",
-    "#f28e2b",
-    "#7b3294",
-    "#2166ac",
-    "#e7298a",
-    "#8c510a",
-)
-"""Colour of phase 1, 2, ... on the residents' map; repeats beyond six phases."""
-RESIDENT_MAP_UNSCHEDULED_COLOUR = "#b8860b"
+RESIDENT_MAP_UNSCHEDULED_COLOUR = "#8c6d1f"
 """District heating without a phase yet: properties and planned pipes."""
-RESIDENT_MAP_HEAT_PUMP_COLOUR = "#1a9850"
-"""Individual heating: properties and district outlines."""
-RESIDENT_MAP_EXISTING_DH_COLOUR = "#4d4d4d"
-"""Properties that have district heating already."""
-RESIDENT_MAP_OTHER_COLOUR = "#a6a6a6"
+RESIDENT_MAP_HEAT_PUMP_COLOUR = "#8c8c8c"
+"""Individual heating (heat pump): properties (diamonds) and district outlines (dashed)."""
+RESIDENT_MAP_CONNECTED_COLOUR = "#595959"
+"""Properties that have district heating already (squares)."""
+RESIDENT_MAP_OTHER_COLOUR = "#b3b3b3"
 """Properties and districts with no change planned."""
-RESIDENT_MAP_NETWORK_COLOUR = "#222222"
+RESIDENT_MAP_OUTLINE_COLOUR = "#1a1a1a"
+"""Outline of every marker: keeps light fills at 3:1 contrast against the background."""
+RESIDENT_MAP_NETWORK_COLOUR = "#1f1f1f"
 """The existing district-heating network."""
-RESIDENT_MAP_DISTRICT_COLOUR = "#333333"
-"""Symbol of energy districts in the layer control and the legend."""
+RESIDENT_MAP_STREET_COLOUR = "#ffffff"
+"""Streets of the base map (drawn with a grey casing)."""
+RESIDENT_MAP_STREET_CASING_COLOUR = "#9a9a9a"
+"""Casing of the base map's streets."""
+RESIDENT_MAP_BACKGROUND_COLOUR = "#f2efe9"
+"""Background of the base map (land)."""
 RESIDENT_MAP_MAIN_WEIGHT_PX = 4
 """Line width of planned main pipes, in pixels."""
 RESIDENT_MAP_PIPE_WEIGHT_PX = 2.5
 """Line width of planned distribution pipes, in pixels."""
 RESIDENT_MAP_NETWORK_WEIGHT_PX = 3
 """Line width of the existing network, in pixels."""
-
-
-def resident_map_phase_colour(phase: int) -> str:
-    """Return the residents' map colour of ``phase`` (1-based; repeats after six phases).
-
-    >>> resident_map_phase_colour(2)
-    '#f28e2b'
-    """
-    return RESIDENT_MAP_PHASE_COLOURS[(int(phase) - 1) % len(RESIDENT_MAP_PHASE_COLOURS)]

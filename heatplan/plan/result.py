@@ -37,6 +37,8 @@ class Plan:
     """The existing district-heating mains (input layer)."""
     heat_sources: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
     """Heat sources and feed points (input layer)."""
+    streets: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    """The street lines (input layer; ``name``, ``road_class``), the residents' map's base map."""
     renovation: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Municipal buildings ranked by CO2 reduction potential (``plan/renovation.py``)."""
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)

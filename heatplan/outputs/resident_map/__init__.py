@@ -1,18 +1,20 @@
-"""The residents' map: one HTML file answering "when do I get district heating, what do I do now?".
+"""The residents' map: "when do I get district heating, what will it cost me, what do I do now?"
 
-Every planned property is a small circle on a canvas layer, coloured by phase (district heating)
-or by individual heating; energy districts are outlined; the existing network and the planned
-mains are layers. An address search runs in the page over the map's own data (no geocoder), and
-a popup tells the resident the district, the plan, the phase, the expected offer and construction
-years and what to do now, with the utility's contact details from the scenario
-(``heatplan/scenario/residents.toml``).
+Every address gets an answer from the plan's accounting (planned with its years, mains built,
+connected, may connect, heat pump with the reasons, no change with the reason), with the
+household estimates when the plan has them; an address search runs in the page over the map's
+own data (no geocoder), and the background is drawn from the plan's own streets and districts.
+The page loads nothing from elsewhere unless a tile layer is configured
+(``heatplan/scenario/residents.toml``); large places get a folder form whose data loads when
+needed. See ``docs/resident-map.md``.
 
-Privacy: only the whitelisted columns in :data:`.data.PUBLIC_PROPERTY_COLUMNS` reach the page,
-never owner type, consumption, demand, CO2, BBR codes or ids. Every string travels as JSON inside
-a script block (``<``, ``>``, ``&`` escaped) and is put on the page as text, never as HTML.
+Privacy: only the whitelisted columns in :data:`.data.PUBLIC_PROPERTY_COLUMNS` and
+:data:`.data.MONEY_COLUMNS` reach the page, never owners, consumption, demand, CO2, BBR codes,
+ids, a household's sign-up, or a rejected property. Every string travels as JSON inside a
+script block (``<``, ``>``, ``&`` escaped) and is put on the page as text, never as HTML.
 
-Modules: :mod:`.page` (the folium page and the file; :func:`.page.write_resident_map`),
-:mod:`.data` (the page's data: points, districts, lines, legend), :mod:`.texts` (the page's
-texts and the utility's contacts) and :mod:`.assets` (the page's own script and style in
-``static/``, and Leaflet for offline pages).
+Modules: :mod:`.page` (the HTML and the files; :func:`.page.write_resident_map`), :mod:`.data`
+(addresses, money, chunks), :mod:`.answers` (the answer of every address), :mod:`.basemap`
+(districts, pipes, streets), :mod:`.encode` (compact coordinates), :mod:`.texts` (texts and
+contacts) and :mod:`.assets` (the page's own script and style in ``static/``, and Leaflet).
 """

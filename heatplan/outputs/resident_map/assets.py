@@ -1,8 +1,9 @@
-"""The residents' map's assets: its own script and style, and Leaflet for offline pages.
+"""The residents' map's assets: its own script and style, and Leaflet.
 
 The map's own ``resident_map.js`` and ``resident_map.css`` are package data in ``static/``.
-Offline pages inline Leaflet from an installed copy (the Python package ``xstatic-leaflet`` or
-Debian's ``libjs-leaflet``), with its images as data URIs.
+Leaflet comes from an installed copy (the Python package ``xstatic-leaflet`` or Debian's
+``libjs-leaflet``), with its images as data URIs, inlined into the page or shipped beside it:
+the map never loads it from a CDN.
 """
 
 from __future__ import annotations
@@ -68,9 +69,9 @@ def leaflet_assets() -> tuple[str, str]:
     base = leaflet_dir()
     if base is None:
         msg = (
-            "The offline residents' map inlines Leaflet from an installed copy, and none was "
-            "found. Install the Python package xstatic-leaflet (pip install xstatic-leaflet) "
-            "or Debian's libjs-leaflet, or leave out --offline to load Leaflet from its CDN."
+            "The residents' map ships Leaflet inside the page (it loads nothing from the "
+            "internet), from an installed copy, and none was found. Install the Python package "
+            "xstatic-leaflet (pip install xstatic-leaflet) or Debian's libjs-leaflet."
         )
         raise HeatplanError(msg)
     js = (base / "leaflet.js").read_text(encoding="utf-8")

@@ -1,34 +1,40 @@
-"""The residents' map's data: points, marker classes, districts, pipe lines and legend.
+"""The residents' map's data: addresses, answers, money, districts, pipes and base map.
 
-Coordinates are longitude/latitude (EPSG:4326) rounded to :data:`COORD_DECIMALS`; lines travel
-as ``[[lat, lon], ...]`` and district outlines as GeoJSON. Only the columns in
-:data:`PUBLIC_PROPERTY_COLUMNS` are read from the properties.
+Only the columns in :data:`PUBLIC_PROPERTY_COLUMNS` (and the household estimates in
+:data:`MONEY_COLUMNS`, when the plan has them) are read from the properties; properties in any
+of the plan's rejected tables are left out. The data is split in *chunks*: one per district
+with its addresses, and one per cell of streets and one of pipes. A single-file map carries
+every chunk in the page; a folder map carries the index (texts, answers, districts, street
+names) in the page and loads the chunks as the view or a search needs them.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from heatplan.core.errors import CRSError, SchemaError
+from heatplan.core.errors import SchemaError
+from heatplan.outputs.resident_map.answers import answer_profiles
+from heatplan.outputs.resident_map.basemap import (
+    district_layer,
+    extent_lonlat,
+    line_legend,
+    pipe_cells,
+    street_cells,
+)
+from heatplan.outputs.resident_map.encode import Origin, bbox, deltas, origin_of, point_lonlat
 from heatplan.outputs.style import (
-    RESIDENT_MAP_DISTRICT_COLOUR,
-    RESIDENT_MAP_EXISTING_DH_COLOUR,
+    RESIDENT_MAP_CONNECTED_COLOUR,
     RESIDENT_MAP_HEAT_PUMP_COLOUR,
-    RESIDENT_MAP_MAIN_WEIGHT_PX,
-    RESIDENT_MAP_NETWORK_COLOUR,
-    RESIDENT_MAP_NETWORK_WEIGHT_PX,
     RESIDENT_MAP_OTHER_COLOUR,
-    RESIDENT_MAP_PIPE_WEIGHT_PX,
     RESIDENT_MAP_UNSCHEDULED_COLOUR,
-    resident_map_phase_colour,
+    phase_colour,
 )
 from heatplan.plan.result import Plan
 
@@ -39,55 +45,43 @@ PUBLIC_PROPERTY_COLUMNS: tuple[str, ...] = (
     "postcode",
     "district_id",
     "recommendation",
+    "connection_status",
     "phase",
     "offer_year",
     "construction_start_year",
     "construction_end_year",
-    "connection_year",
 )
-"""The only property columns whose values can reach the residents' map."""
+"""The only property columns the residents' map reads (``connection_status`` only to tell
+``connected``; a sign-up or refusal is never published)."""
 
-RECOMMENDATIONS: tuple[str, ...] = (
-    "district_heating",
-    "individual_heat_pump",
-    "existing_dh",
-    "none",
-)
-"""The recommendations a property can have, in the order of the map's classes."""
+MONEY_COLUMNS: dict[str, str] = {
+    "connection_fee_dkk": "mf",
+    "bill_dh_dkk_a": "md",
+    "bill_heat_pump_dkk_a": "mh",
+    "bill_gas_dkk_a": "mg",
+}
+"""The household estimates the map shows when the plan has them (one-off connection fee, and
+the yearly bill with district heating, an own heat pump, gas; DKK incl. taxes and VAT), and
+their keys in the page's data. Rounded to :data:`MONEY_STEP_DKK`."""
 
-COORD_DECIMALS = 5
-"""Decimals of longitude and latitude on the map (about 1 m)."""
-SIMPLIFY_M = 1.5
-"""Tolerance, in metres, for simplifying district outlines and pipe lines on the map."""
-MAIN_DN_MM = 150
-"""Pipes of at least this DN (mm) are drawn as main lines, thicker than distribution pipes."""
+MONEY_STEP_DKK = 100
+"""Money is published rounded to this many DKK (an estimate, not a price)."""
 
-_MISSING = "\u2013"
+_HOUSE_NUMBER = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+\s*[A-Za-zÆØÅæøå]?)$")
 _NUMBER = re.compile(r"(\d+)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class MapData:
-    """Everything the page draws, as JSON-ready values (see :func:`map_data`)."""
+    """The page's data: the index (always in the page) and the chunks."""
 
-    points: dict[str, list[Any]]
-    """Column lists of the points: ``lat``, ``lon``, ``a`` (address), ``d`` (district
-    position), ``k`` (class position), ``ph`` (phase) and the years ``oy``, ``cs``, ``ce``,
-    ``cy``."""
-    classes: list[dict[str, Any]]
-    """Marker classes: ``group``, ``kind``, ``label``, ``color``, ``show``."""
-    bounds: list[list[float]] | None
-    """``[[south, west], [north, east]]``; None without points."""
-    districts: dict[str, Any]
-    """``items`` (name, colour, recommendation) and their outlines as ``geojson``."""
-    lines: list[dict[str, Any]]
-    """Line layers: ``group``, ``color``, ``weight`` (px) and ``coords``."""
-    legend: list[dict[str, str]]
-    """Legend entries: ``label``, ``color`` and ``shape`` (point, line or area)."""
+    index: dict[str, Any]
+    chunks: list[dict[str, Any]] = field(default_factory=list)
+    n_addresses: int = 0
 
 
-def map_data(plan: Plan, texts: dict[str, Any]) -> MapData:
-    """Gather the page's data from ``plan`` with the texts of one language.
+def map_data(plan: Plan, *, first_year: int) -> MapData:
+    """Gather the page's data from ``plan``; ``first_year`` is the plan's first year.
 
     Raises
     ------
@@ -97,55 +91,66 @@ def map_data(plan: Plan, texts: dict[str, Any]) -> MapData:
     CRSError
         If a layer has no CRS.
     """
-    points, classes, bounds = _points(plan.properties, plan.districts, texts)
-    districts = _districts(plan.districts)
-    lines, line_legend = _lines(plan.trenches, plan.dh_network, texts)
-    legend = _legend(classes, districts, line_legend, texts)
-    return MapData(points, classes, bounds, districts, lines, legend)
-
-
-# --- points -------------------------------------------------------------------------------
-
-
-def _points(
-    properties: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None, texts: dict[str, Any]
-) -> tuple[dict[str, list[Any]], list[dict[str, Any]], list[list[float]] | None]:
-    """Return the whitelisted point columns, the marker classes and the map bounds."""
-    public, rec = _public_properties(properties)
-    label = _address_label(public)
-    order = sorted(range(len(public)), key=lambda i: _natural_key(label.iloc[i]))
-    public = public.iloc[order]
-    label = label.iloc[order]
-    rec = rec.iloc[order]
-
-    lonlat = _to_lonlat(public.geometry.representative_point(), "properties")
-    phase = _int_column(public, "phase")
-    district_pos, district_index = _district_positions(public, districts)
-    classes, class_of = _point_classes(rec, phase, _phase_years(districts, public), texts)
-
-    points = {
-        "lat": _rounded(lonlat[:, 1]),
-        "lon": _rounded(lonlat[:, 0]),
-        "a": label.tolist(),
-        "d": [district_index.get(v, -1) for v in district_pos],
-        "k": class_of.tolist(),
-        "ph": phase,
-        "oy": _int_column(public, "offer_year"),
-        "cs": _int_column(public, "construction_start_year"),
-        "ce": _int_column(public, "construction_end_year"),
-        "cy": _int_column(public, "connection_year"),
+    public = public_properties(plan)
+    lonlat = point_lonlat(public.geometry, "properties")
+    origin = origin_of(lonlat, extent_lonlat(plan.districts)) or Origin(55.0, 12.0)
+    profiles, profile_of = answer_profiles(public, plan.districts, first_year)
+    classes, class_of = _marker_classes(profiles, plan.districts)
+    for profile, cls in zip(profiles, class_of, strict=True):
+        profile["c"] = cls
+    street, number, postcode = _split_addresses(public)
+    street_names = sorted(set(street), key=_natural_key)
+    postcodes = sorted(set(postcode))
+    frame = pd.DataFrame(
+        {
+            "s": pd.Series(street).map({n: i for i, n in enumerate(street_names)}).to_numpy(),
+            "n": number,
+            "pc": pd.Series(postcode).map({n: i for i, n in enumerate(postcodes)}).to_numpy(),
+            "p": profile_of,
+            "chunk": [profiles[p]["d"] for p in profile_of],
+        }
+    )
+    ints = origin.to_ints(lonlat) if len(lonlat) else np.empty((0, 2), dtype=np.int64)
+    frame["lat"], frame["lon"] = ints[:, 0], ints[:, 1]
+    for column, key in MONEY_COLUMNS.items():
+        if column in public.columns:
+            money = pd.to_numeric(public[column], errors="coerce").to_numpy(dtype=float)
+            frame[key] = np.round(money / MONEY_STEP_DKK)
+    chunks, where = _address_chunks(frame, len(street_names))
+    names, cells = street_cells(plan.streets, origin)
+    chunks += [{"kind": "streets", **cell} for cell in cells]
+    pipes = pipe_cells(plan.trenches, plan.dh_network, origin)
+    chunks += [{"kind": "lines", **cell} for cell in pipes]
+    districts = district_layer(plan.districts, origin)
+    index = {
+        "origin": [origin.lat, origin.lon],
+        "bounds": bbox(origin, np.vstack([lonlat, extent_lonlat(plan.districts)])),
+        "profiles": profiles,
+        "classes": classes,
+        "phaseSpans": _phase_spans(plan.districts, public, first_year),
+        "districts": districts["items"],
+        "streetNames": street_names,
+        "postcodes": postcodes,
+        "where": where,
+        "baseNames": names,
+        "lineGroups": line_legend(pipes),
+        "money": sorted(key for column, key in MONEY_COLUMNS.items() if column in public),
+        "example": _example_address(street_names, frame, number, postcodes),
     }
-    bounds = None
-    if len(lonlat):
-        lo = lonlat.min(axis=0)
-        hi = lonlat.max(axis=0)
-        bounds = [_rounded([lo[1], lo[0]]), _rounded([hi[1], hi[0]])]
-    return points, classes, bounds
+    logger.info(
+        "Residents' map data: %s addresses in %s chunks, %s answers, %s street cells",
+        f"{len(frame):,}",
+        sum(c["kind"] == "points" for c in chunks),
+        len(profiles),
+        len(cells),
+    )
+    return MapData(index, chunks, len(frame))
 
 
-def _public_properties(properties: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.Series]:
-    """The whitelisted columns of the properties with an address and a location, and their
-    recommendation (missing ones as ``none``)."""
+def public_properties(plan: Plan) -> gpd.GeoDataFrame:
+    """The whitelisted columns of the properties the map shows: with an address and a
+    location, and in none of the plan's rejected tables."""
+    properties = plan.properties
     for column in ("address", "recommendation"):
         if column not in properties.columns:
             msg = (
@@ -153,334 +158,184 @@ def _public_properties(properties: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, 
                 "(see docs/architecture.md, table 'properties')."
             )
             raise SchemaError(msg)
-    public = properties[[c for c in PUBLIC_PROPERTY_COLUMNS if c in properties.columns]]
-    public = gpd.GeoDataFrame(public, geometry=properties.geometry, crs=properties.crs)
+    wanted = [*PUBLIC_PROPERTY_COLUMNS, *MONEY_COLUMNS]
+    public = gpd.GeoDataFrame(
+        properties[[c for c in wanted if c in properties.columns]],
+        geometry=properties.geometry,
+        crs=properties.crs,
+    )
     address = public["address"].astype("string").str.strip()
-    keep = address.notna() & (address != "") & ~public.geometry.is_empty & public.geometry.notna()
+    keep = address.notna() & (address != "") & public.geometry.notna()
+    keep &= ~public.geometry.is_empty
+    rejected = rejected_property_ids(plan)
+    keep &= ~public.index.astype(str).isin(rejected)
     dropped = int((~keep).sum())
     if dropped:
-        logger.info("Residents' map: %s properties without address or location left out", dropped)
-    public = public[keep]
-    rec = public["recommendation"].astype("string").fillna("none")
-    unknown = sorted(set(rec) - set(RECOMMENDATIONS))
-    if unknown:
-        rows = list(public.index[rec.isin(unknown)][:5])
-        msg = (
-            f"plan.properties.recommendation at property_id {rows} has unknown values {unknown}; "
-            f"expected one of {', '.join(RECOMMENDATIONS)}."
+        logger.info(
+            "Residents' map: %s properties without address or location, or rejected, left out",
+            dropped,
         )
-        raise SchemaError(msg)
-    return public, rec
+    return public[keep.to_numpy()]
 
 
-def _point_classes(
-    rec: pd.Series,
-    phase: list[int | None],
-    phase_years: dict[int, tuple[int | None, int | None]],
-    texts: dict[str, Any],
-) -> tuple[list[dict[str, Any]], np.ndarray]:
-    """The marker classes present (one per district-heating phase, then unscheduled, heat
-    pump, existing, other), and each point's class position."""
-    classes: list[dict[str, Any]] = []
-    class_of = np.full(len(rec), -1, dtype=int)
-    is_dh = (rec == "district_heating").to_numpy()
-    for p in sorted({v for v, dh in zip(phase, is_dh, strict=True) if dh and v is not None}):
-        years = phase_years.get(p)
-        span = f" ({_span(*years)})" if years else ""
-        classes.append(
-            {
-                "group": f"dh-{p}",
-                "kind": "district_heating",
-                "label": texts["class_dh"].format(phase=p, years=span),
-                "color": resident_map_phase_colour(p),
-                "show": True,
-            }
-        )
-        class_of[is_dh & np.array([v == p for v in phase])] = len(classes) - 1
-    for kind, group, key, color, show, mask in (
-        (
-            "district_heating",
-            "dh-unscheduled",
-            "class_dh_unscheduled",
-            RESIDENT_MAP_UNSCHEDULED_COLOUR,
-            True,
-            is_dh & np.array([v is None for v in phase]),
-        ),
-        ("individual_heat_pump", "hp", "class_hp", RESIDENT_MAP_HEAT_PUMP_COLOUR, True, None),
-        ("existing_dh", "existing", "class_existing", RESIDENT_MAP_EXISTING_DH_COLOUR, True, None),
-        ("none", "other", "class_other", RESIDENT_MAP_OTHER_COLOUR, False, None),
-    ):
-        if mask is None:
-            mask = (rec == kind).to_numpy()
-        if mask.any():
-            classes.append(
-                {"group": group, "kind": kind, "label": texts[key], "color": color, "show": show}
-            )
-            class_of[mask] = len(classes) - 1
-    return classes, class_of
+def rejected_property_ids(plan: Plan) -> set[str]:
+    """Ids of properties in any of the plan's rejected tables (index or ``property_id``)."""
+    ids: set[str] = set()
+    for table in (plan.rejected or {}).values():
+        if table is None or not len(table):
+            continue
+        if table.index.name == "property_id":
+            ids.update(str(v) for v in table.index)
+        elif "property_id" in table.columns:
+            ids.update(str(v) for v in table["property_id"].dropna())
+    return ids
 
 
+def _split_addresses(public: gpd.GeoDataFrame) -> tuple[list[str], list[str], list[str]]:
+    """Street name, house number (with its letter) and postcode text of each address.
 
-def _address_label(public: gpd.GeoDataFrame) -> pd.Series:
-    """Address text as shown and searched: ``address`` plus the postcode unless already in it."""
-    address = public["address"].astype("string").str.strip()
-    if "postcode" not in public.columns:
-        return address.astype(str)
-    postcode = public["postcode"].astype("string").str.strip().fillna("")
-    missing = (postcode != "") & ~pd.Series(
-        [pc in a for a, pc in zip(address, postcode, strict=True)], index=address.index
+    An address that does not end in a house number is kept whole as the street name. The
+    postcode is left out when the address already contains it.
+    """
+    address = public["address"].astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
+    postcode = (
+        public["postcode"].astype("string").str.strip().fillna("")
+        if "postcode" in public.columns
+        else pd.Series("", index=public.index)
     )
-    label = address.where(~missing, address + ", " + postcode)
-    return label.astype(str)
+    streets, numbers, codes = [], [], []
+    for text, code in zip(address, postcode, strict=True):
+        if code and code in text:
+            code = ""
+        match = _HOUSE_NUMBER.match(text)
+        if match:
+            streets.append(match["street"].strip().rstrip(","))
+            numbers.append(match["number"].replace(" ", ""))
+        else:
+            streets.append(text)
+            numbers.append("")
+        codes.append(code)
+    return streets, numbers, codes
+
+
+def _address_chunks(
+    frame: pd.DataFrame, n_streets: int
+) -> tuple[list[dict[str, Any]], list[list[int]]]:
+    """One chunk of addresses per district (and one for addresses in none), each sorted by
+    street and house number, and for each street the chunks holding it."""
+    chunks = []
+    where: list[set[int]] = [set() for _ in range(n_streets)]
+    order_key = [_natural_key(n) for n in frame["n"]]
+    frame = frame.assign(_num=pd.Series(order_key, index=frame.index, dtype=object))
+    for _, part in frame.groupby("chunk", sort=True):
+        part = part.sort_values(["s", "_num", "pc"], kind="stable")
+        position = len(chunks)
+        for s in set(part["s"].tolist()):
+            where[s].add(position)
+        chunk: dict[str, Any] = {
+            "kind": "points",
+            "bbox": [
+                int(part["lat"].min()),
+                int(part["lon"].min()),
+                int(part["lat"].max()),
+                int(part["lon"].max()),
+            ],
+            "lat": deltas(part["lat"].to_numpy()),
+            "lon": deltas(part["lon"].to_numpy()),
+            "s": part["s"].astype(int).tolist(),
+            "n": [int(n) if n.isdigit() else n for n in part["n"]],
+            "p": part["p"].astype(int).tolist(),
+        }
+        if len(set(part["pc"])) > 1 or len(part) == 0:
+            chunk["pc"] = part["pc"].astype(int).tolist()
+        else:
+            chunk["pc1"] = int(part["pc"].iloc[0])
+        for key in MONEY_COLUMNS.values():
+            if key in part.columns and part[key].notna().any():  # all empty: left out
+                chunk[key] = [None if np.isnan(v) else int(v) for v in part[key]]
+        chunks.append(chunk)
+    return chunks, [sorted(w) for w in where]
+
+
+def _marker_classes(
+    profiles: list[dict[str, Any]], districts: pd.DataFrame | None
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The marker classes present (shape, colour, whether shown at start) and each profile's."""
+    spec = {
+        "may_connect": ("may_connect", "ring", RESIDENT_MAP_CONNECTED_COLOUR, True),
+        "connected": ("connected", "square", RESIDENT_MAP_CONNECTED_COLOUR, True),
+        "individual": ("individual", "diamond", RESIDENT_MAP_HEAT_PUMP_COLOUR, True),
+        "none": ("none", "dot", RESIDENT_MAP_OTHER_COLOUR, False),
+    }
+    keys = []
+    for profile in profiles:
+        if profile["kind"] in ("planned", "built"):
+            phase = profile["ph"]
+            keys.append(("dh", phase) if phase is not None else ("dh_open", None))
+        else:
+            keys.append((profile["kind"], None))
+    order = ["dh", "dh_open", "may_connect", "connected", "individual", "none"]
+    present = sorted(set(keys), key=lambda k: (order.index(k[0]), k[1] or 0))
+    classes = []
+    for key, phase in present:
+        if key == "dh":
+            classes.append(
+                {"key": f"dh-{phase}", "label": "dh", "ph": phase, "shape": "circle",
+                 "color": phase_colour(phase), "show": True}
+            )
+        elif key == "dh_open":
+            classes.append(
+                {"key": "dh-open", "label": "dh_open", "ph": None, "shape": "circle",
+                 "color": RESIDENT_MAP_UNSCHEDULED_COLOUR, "show": True}
+            )
+        else:
+            label, shape, color, show = spec[key]
+            classes.append(
+                {"key": key, "label": label, "ph": None, "shape": shape, "color": color,
+                 "show": show}
+            )
+    position = {k: i for i, k in enumerate(present)}
+    return classes, [position[k] for k in keys]
+
+
+def _phase_spans(
+    districts: gpd.GeoDataFrame | None, public: gpd.GeoDataFrame, first_year: int
+) -> dict[str, list[int]]:
+    """First and last construction year of each phase (districts' years, else properties'),
+    from ``first_year`` on: works done before the plan do not widen a phase's span."""
+    if districts is not None and len(districts) and {"phase", "end_year"} <= set(districts):
+        frame, start, end = districts, "start_year", "end_year"
+    elif {"phase", "construction_end_year"} <= set(public.columns):
+        frame, start, end = public, "construction_start_year", "construction_end_year"
+    else:
+        return {}
+    phase = pd.to_numeric(frame["phase"], errors="coerce")
+    years = pd.concat(
+        [pd.to_numeric(frame[c], errors="coerce") for c in (start, end) if c in frame.columns]
+    )
+    table = pd.DataFrame({"phase": pd.concat([phase] * (len(years) // max(len(phase), 1))),
+                          "year": years}).dropna()
+    table = table[table["year"] >= first_year]
+    return {
+        str(int(p)): [int(part["year"].min()), int(part["year"].max())]
+        for p, part in table.groupby("phase")
+    }
+
+
+def _example_address(
+    street_names: list[str], frame: pd.DataFrame, number: list[str], postcodes: list[str]
+) -> str:
+    """One of the map's own addresses, for the search box's hint: the middle one of the most
+    common street."""
+    if not len(frame):
+        return ""
+    street = int(frame["s"].value_counts().sort_index(kind="stable").idxmax())
+    rows = frame.index[frame["s"] == street]
+    numbers = sorted((number[i] for i in rows), key=_natural_key)
+    return f"{street_names[street]} {numbers[len(numbers) // 2]}".strip()
 
 
 def _natural_key(text: str) -> tuple[Any, ...]:
-    parts = _NUMBER.split(text.lower())
-    return tuple(int(p) if p.isdigit() else p for p in parts)
-
-
-def _district_positions(
-    public: gpd.GeoDataFrame, districts: gpd.GeoDataFrame | None
-) -> tuple[list[Any], dict[Any, int]]:
-    """Each point's ``district_id`` and the position of every district in the page's list."""
-    ids = (
-        public["district_id"].astype("string").tolist()
-        if "district_id" in public.columns
-        else [None] * len(public)
-    )
-    ids = [None if pd.isna(v) else str(v) for v in ids]
-    if districts is None or not len(districts):
-        known: list[str] = sorted({v for v in ids if v is not None})
-    else:
-        known = [str(v) for v in districts.index]
-    return ids, {d: i for i, d in enumerate(known)}
-
-
-# --- districts, lines and legend ---------------------------------------------------------
-
-
-def _districts(districts: gpd.GeoDataFrame | None) -> dict[str, Any]:
-    """District names and colours, and their outlines as simplified GeoJSON in EPSG:4326."""
-    if districts is None or not len(districts):
-        return {"items": [], "geojson": None}
-    phases = _int_column(districts, "phase")
-    recs = (
-        districts["recommendation"].astype("string").fillna("").tolist()
-        if "recommendation" in districts.columns
-        else [""] * len(districts)
-    )
-    names = (
-        districts["name"].astype("string").fillna("").tolist()
-        if "name" in districts.columns
-        else [""] * len(districts)
-    )
-    items = []
-    for district_id, name, phase, rec in zip(districts.index, names, phases, recs, strict=True):
-        if rec == "district_heating" and phase is not None:
-            color = resident_map_phase_colour(phase)
-        elif rec == "individual_heat_pump":
-            color = RESIDENT_MAP_HEAT_PUMP_COLOUR
-        else:
-            color = RESIDENT_MAP_OTHER_COLOUR
-        items.append({"name": name or str(district_id), "color": color, "rec": rec})
-    geoms = _geometry_4326(districts, "districts", simplify=True)
-    features = [
-        {"type": "Feature", "properties": {"i": i}, "geometry": _round_geojson(g)}
-        for i, g in enumerate(geoms)
-        if g is not None and not g.is_empty
-    ]
-    return {"items": items, "geojson": {"type": "FeatureCollection", "features": features}}
-
-
-def _lines(
-    trenches: gpd.GeoDataFrame | None, network: gpd.GeoDataFrame | None, texts: dict[str, Any]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Planned mains by phase and size, and the existing network, as ``[lat, lon]`` lines."""
-    specs: list[dict[str, Any]] = []
-    legend: list[dict[str, Any]] = []
-    if trenches is not None and len(trenches):
-        phase = pd.array(_int_column(trenches, "phase"), dtype="Int64")
-        dn = (
-            pd.to_numeric(trenches["dn"], errors="coerce")
-            if "dn" in trenches.columns
-            else pd.Series(np.nan, index=trenches.index)
-        )
-        geoms = _geometry_4326(trenches, "trenches", simplify=True)
-        frame = pd.DataFrame(
-            {"phase": phase, "main": (dn.to_numpy() >= MAIN_DN_MM), "geom": list(geoms)}
-        )
-        for (p, is_main), part in frame.groupby(["phase", "main"], dropna=False, sort=True):
-            color = (
-                RESIDENT_MAP_UNSCHEDULED_COLOUR if pd.isna(p) else resident_map_phase_colour(p)
-            )
-            coords = _line_coords(part["geom"])
-            if coords:
-                specs.append(
-                    {
-                        "group": "mains",
-                        "color": color,
-                        "weight": (
-                            RESIDENT_MAP_MAIN_WEIGHT_PX if is_main else RESIDENT_MAP_PIPE_WEIGHT_PX
-                        ),
-                        "coords": coords,
-                    }
-                )
-            if not pd.isna(p) and not any(e.get("phase") == int(p) for e in legend):
-                legend.append(
-                    {
-                        "phase": int(p),
-                        "label": texts["legend_mains"].format(phase=int(p)),
-                        "color": color,
-                        "shape": "line",
-                    }
-                )
-    if network is not None and len(network):
-        coords = _line_coords(pd.Series(list(_geometry_4326(network, "dh_network", simplify=True))))
-        if coords:
-            specs.append(
-                {
-                    "group": "network",
-                    "color": RESIDENT_MAP_NETWORK_COLOUR,
-                    "weight": RESIDENT_MAP_NETWORK_WEIGHT_PX,
-                    "coords": coords,
-                }
-            )
-            legend.append(
-                {
-                    "label": texts["layer_network"],
-                    "color": RESIDENT_MAP_NETWORK_COLOUR,
-                    "shape": "line",
-                }
-            )
-    return specs, legend
-
-
-def _legend(
-    classes: list[dict[str, Any]],
-    districts: dict[str, Any],
-    lines: list[dict[str, Any]],
-    texts: dict[str, Any],
-) -> list[dict[str, str]]:
-    entries = [{"label": c["label"], "color": c["color"], "shape": "point"} for c in classes]
-    entries += [{k: v for k, v in e.items() if k != "phase"} for e in lines]
-    recs = {item["rec"] for item in districts["items"]}
-    if "district_heating" in recs:
-        entries.append(
-            {
-                "label": texts["legend_district_dh"],
-                "color": RESIDENT_MAP_DISTRICT_COLOUR,
-                "shape": "area",
-            }
-        )
-    if "individual_heat_pump" in recs:
-        entries.append(
-            {
-                "label": texts["legend_district_hp"],
-                "color": RESIDENT_MAP_HEAT_PUMP_COLOUR,
-                "shape": "area",
-            }
-        )
-    return entries
-
-
-def _phase_years(
-    districts: gpd.GeoDataFrame | None, public: gpd.GeoDataFrame
-) -> dict[int, tuple[int | None, int | None]]:
-    """First and last construction year of each phase, from districts or else properties."""
-    if (
-        districts is not None
-        and len(districts)
-        and {"phase", "start_year", "end_year"} <= set(districts.columns)
-    ):
-        table = pd.DataFrame(
-            {
-                "phase": pd.to_numeric(districts["phase"], errors="coerce"),
-                "start": pd.to_numeric(districts["start_year"], errors="coerce"),
-                "end": pd.to_numeric(districts["end_year"], errors="coerce"),
-            }
-        )
-    elif {"phase", "construction_start_year", "construction_end_year"} <= set(public.columns):
-        table = pd.DataFrame(
-            {
-                "phase": pd.to_numeric(public["phase"], errors="coerce"),
-                "start": pd.to_numeric(public["construction_start_year"], errors="coerce"),
-                "end": pd.to_numeric(public["construction_end_year"], errors="coerce"),
-            }
-        )
-    else:
-        return {}
-    table = table.dropna(subset=["phase"])
-    out: dict[int, tuple[int | None, int | None]] = {}
-    for p, part in table.groupby("phase"):
-        lo, hi = part["start"].min(), part["end"].max()
-        out[int(p)] = (None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi))
-    return out
-
-
-def _span(start: int | None, end: int | None) -> str:
-    if start is None and end is None:
-        return _MISSING
-    if start is None or end is None or start == end:
-        return str(start if start is not None else end)
-    return f"{start}\u2013{end}"
-
-
-# --- geometry and encoding helpers ---------------------------------------------------------
-
-
-def _require_crs(crs: object, layer: str) -> None:
-    if crs is None:
-        msg = f"plan.{layer} has no CRS; set it (EPSG:25832) before writing the residents' map."
-        raise CRSError(msg)
-
-
-def _geometry_4326(frame: gpd.GeoDataFrame, layer: str, *, simplify: bool) -> gpd.GeoSeries:
-    """The layer's geometries in EPSG:4326, simplified by :data:`SIMPLIFY_M` metres first."""
-    _require_crs(frame.crs, layer)
-    geoms = frame.geometry
-    if simplify and frame.crs.is_projected:
-        geoms = geoms.simplify(SIMPLIFY_M, preserve_topology=True)
-    return geoms.to_crs(4326)
-
-
-def _to_lonlat(points: gpd.GeoSeries, layer: str) -> np.ndarray:
-    """``(lon, lat)`` of each point, in degrees."""
-    _require_crs(points.crs, layer)
-    return shapely.get_coordinates(points.to_crs(4326).to_numpy())
-
-
-def _line_coords(geoms: pd.Series) -> list[list[list[float]]]:
-    """Merge lines and return each part as ``[[lat, lon], ...]``."""
-    valid = [g for g in geoms if g is not None and not g.is_empty]
-    if not valid:
-        return []
-    merged = shapely.line_merge(shapely.union_all(valid))
-    out = []
-    for part in shapely.get_parts(merged):
-        xy = np.round(shapely.get_coordinates(part), COORD_DECIMALS)
-        if len(xy) >= 2:
-            out.append(xy[:, ::-1].tolist())
-    return out
-
-
-def _round_geojson(geom: shapely.Geometry) -> dict[str, Any]:
-    def walk(obj: Any) -> Any:
-        if isinstance(obj, float):
-            return round(obj, COORD_DECIMALS)
-        if isinstance(obj, list | tuple):
-            return [walk(o) for o in obj]
-        return obj
-
-    mapping = shapely.geometry.mapping(geom)
-    return {"type": mapping["type"], "coordinates": walk(mapping["coordinates"])}
-
-
-def _rounded(values: Any) -> list[float]:
-    return np.round(np.asarray(values, dtype=float), COORD_DECIMALS).tolist()
-
-
-def _int_column(frame: pd.DataFrame, column: str) -> list[int | None]:
-    if column not in frame.columns:
-        return [None] * len(frame)
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return [None if pd.isna(v) else int(v) for v in values]
+    """Sort key that orders numbers inside text by value (``2`` before ``12``)."""
+    parts = _NUMBER.split(str(text).lower())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)

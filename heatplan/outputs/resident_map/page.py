@@ -1,50 +1,82 @@
-"""The residents' map page: a folium map with Leaflet, the map's own script and its data.
+"""The residents' map page: one HTML file, or an index page with a folder beside it.
 
-The page is one self-contained HTML file: Leaflet (linked from its CDN, or inlined for offline
-use), the map's own script and style, one layer group per kind of feature, and the data as a
-JSON block that the script draws (see :mod:`heatplan.outputs.resident_map.data`). Element ids
-are numbered in order, so the same plan always gives a byte-identical file.
+The page is plain HTML written here (no template engine, no CDN): a header with the title and
+the address search, the map, an answer panel and a footer with the plan's date and heatplan's
+version. Leaflet and the map's own script and style are inlined (one file) or shipped in the
+folder beside the page; the page's Content-Security-Policy allows no other source, so the map
+sends no request anywhere unless a tile layer is configured (``residents.basemap_tiles``).
+
+A map of more than ``residents.folder_above_addresses`` addresses is written as a folder: the
+index page keeps the texts, answers, districts, pipes and street names; each district's
+addresses and each cell of the base map are a small script file loaded when the view or a
+search needs it (works from a disk or any static web server; no server-side code).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import logging
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import folium
-from branca.element import CssLink, Element, Figure, JavascriptLink
-
-from heatplan.core.scenario import load_scenario
+from heatplan.core.errors import OutputExistsError, ScenarioError
+from heatplan.core.scenario import Scenario, load_scenario
 from heatplan.io.atomic import atomic_path, check_writable
 from heatplan.outputs.resident_map.assets import leaflet_assets, static_asset
 from heatplan.outputs.resident_map.data import MapData, map_data
 from heatplan.outputs.resident_map.texts import (
+    HOUSEHOLD_LABELS,
     TEXTS,
     Contacts,
     Lang,
     contact_links,
     contacts,
-    todo_texts,
-)
-from heatplan.outputs.style import (
-    RESIDENT_MAP_DISTRICT_COLOUR,
-    RESIDENT_MAP_NETWORK_COLOUR,
-    resident_map_phase_colour,
+    page_texts,
 )
 from heatplan.plan.result import Plan
 
 logger = logging.getLogger(__name__)
 
-DATA_ELEMENT_ID = "heatplan-data"
-"""Id of the page's JSON block holding the map's data."""
-DEFAULT_CENTER = [55.73, 12.36]
-"""Latitude and longitude (degrees) the map opens at when the plan has no points."""
+Layout = Literal["auto", "file", "folder"]
+DATA_ELEMENT_ID = "hp-data"
+"""Id of the page's JSON block holding the map's index."""
+SCRIPT_NAMES = ("resident_map.js",)
+"""The map's own scripts (package data in ``static/``), in loading order."""
+FOLDER_SUFFIX = {"da": "_filer", "en": "_files"}
+"""Suffix of the folder beside a folder-form map's index page, by language."""
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+"""OpenStreetMap's standard tile layer (used only when ``residents.basemap_tiles = "osm"``)."""
 
 
-def resident_map(plan: Plan, *, lang: Lang = "da", offline: bool = False) -> folium.Map:
+@dataclass
+class ResidentMapPage:
+    """The residents' map as files: the page's HTML and, in folder form, the folder's files."""
+
+    html: str
+    folder: dict[str, str] = field(default_factory=dict)
+    """File name (inside the folder beside the page) → text; empty for a single file."""
+    n_addresses: int = 0
+
+
+def folder_path(path: Path | str, lang: str = "da") -> Path:
+    """The folder beside a folder-form map's page ``path`` (``fjernvarme_kort_filer``)."""
+    path = Path(path)
+    return path.with_name(path.stem + FOLDER_SUFFIX.get(lang, "_files"))
+
+
+def render_resident_map(
+    plan: Plan,
+    *,
+    lang: Lang = "da",
+    offline: bool = False,
+    layout: Layout = "auto",
+    folder_name: str = "fjernvarme_kort_filer",
+) -> ResidentMapPage:
     """Build the residents' map of a plan.
 
     Parameters
@@ -52,63 +84,60 @@ def resident_map(plan: Plan, *, lang: Lang = "da", offline: bool = False) -> fol
     plan
         The finished plan. Its ``properties`` need ``address`` and ``recommendation``
         (``district_heating``, ``individual_heat_pump``, ``existing_dh`` or ``none``) and may
-        have ``postcode``, ``district_id``, ``phase`` and the years ``offer_year``,
-        ``construction_start_year``, ``construction_end_year``, ``connection_year``. Districts
-        (``name``, ``phase``, ``start_year``, ``end_year``, ``recommendation``), trenches
-        (``phase``, ``dn``) and ``dh_network`` are drawn when present. All in a projected CRS
-        (EPSG:25832).
+        have ``postcode``, ``district_id``, ``connection_status``, ``phase``, ``offer_year``,
+        ``construction_start_year``, ``construction_end_year`` and the household estimates
+        (:data:`~heatplan.outputs.resident_map.data.MONEY_COLUMNS`). Districts, trenches,
+        ``dh_network`` and ``streets`` are drawn when present. All in a projected CRS.
     lang
         ``"da"`` (default) or ``"en"``: the language of every text on the map.
     offline
-        Inline Leaflet's JavaScript and CSS (from the Python package ``xstatic-leaflet`` or
-        Debian's ``libjs-leaflet``, see :func:`~heatplan.outputs.resident_map.assets.leaflet_dir`)
-        and show no background tiles, so the file works without internet.
-
-    Returns
-    -------
-    folium.Map
-        The map; ``map.get_root().render()`` gives the whole HTML page.
+        Never add a tile layer, even when the scenario configures one.
+    layout
+        ``"file"`` (one HTML file), ``"folder"`` (index page plus a folder of data loaded when
+        needed) or ``"auto"``: a folder above ``residents.folder_above_addresses`` addresses.
+    folder_name
+        Name of the folder beside the page, as the page refers to it (folder form only).
 
     Raises
     ------
-    SchemaError
-        If ``properties`` lacks ``address`` or ``recommendation``, or has unknown
-        recommendation values.
-    CRSError
-        If a layer has no CRS.
+    SchemaError, CRSError
+        If the properties lack ``address`` or ``recommendation``, or a layer has no CRS.
     ScenarioError
-        If a link, e-mail or phone number in the ``residents`` scenario section is malformed.
+        If a link, e-mail, phone number or tile setting in ``residents`` is malformed.
     HeatplanError
-        If ``offline`` is set and no installed copy of Leaflet is found.
+        If no installed copy of Leaflet is found.
     """
     if lang not in TEXTS:
         msg = f"lang must be one of {sorted(TEXTS)}, not {lang!r}."
         raise ValueError(msg)
-    texts = TEXTS[lang]
     scenario = plan.scenario if plan.scenario is not None else load_scenario()
     contact = contacts(scenario, lang)
-    leaflet = leaflet_assets() if offline else None
-    data = map_data(plan, texts)
-
-    m = _new_map(data.bounds)
-    figure = m.get_root()
-    figure.title = html.escape(contact.title)
-    _add_head(figure, lang, leaflet)
-    if not offline:
-        folium.TileLayer("OpenStreetMap", name="basemap", control=False).add_to(m)
-    groups = _add_layer_groups(m, plan, data, texts)
-    control = folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    page_json = _page_json(plan, data, texts, contact, offline=offline)
-    _stable_ids(figure)  # before any name is written into the script below
-    _add_data_and_script(m, groups, control, page_json)
-    logger.info(
-        "Residents' map: %s addresses, %s districts, %s pipe lines (%s)",
-        f"{len(data.points['a']):,}",
-        len(data.districts["items"]),
-        f"{sum(len(spec['coords']) for spec in data.lines):,}",
-        "offline" if offline else "online",
-    )
-    return m
+    data = map_data(plan, first_year=int(scenario.value("phasing.first_year")))
+    if layout == "auto":
+        limit = int(scenario.value("residents.folder_above_addresses"))
+        layout = "folder" if data.n_addresses > limit else "file"
+    tiles = None if offline else tile_layer(scenario, lang)
+    index = _page_index(plan, scenario, data, TEXTS[lang], contact, lang, tiles)
+    leaflet_js, leaflet_css = leaflet_assets()
+    own_js = "\n".join(static_asset(name) for name in SCRIPT_NAMES)
+    own_css = static_asset("resident_map.css")
+    if layout == "folder":
+        files = {
+            "leaflet.js": leaflet_js,
+            "leaflet.css": leaflet_css,
+            "resident_map.js": own_js,
+            "resident_map.css": own_css,
+        }
+        for i, chunk in enumerate(data.chunks):
+            files[f"data_{i}.js"] = f"heatplanChunk({i},{_script_json(chunk)});\n"
+        index["chunkFiles"] = [f"{folder_name}/data_{i}.js" for i in range(len(data.chunks))]
+        index["chunkMeta"] = [{"kind": c["kind"], "bbox": c["bbox"]} for c in data.chunks]
+        page = _html(index, contact, TEXTS[lang], lang, tiles, folder=folder_name)
+        return ResidentMapPage(page, files, data.n_addresses)
+    index["chunks"] = data.chunks
+    page = _html(index, contact, TEXTS[lang], lang, tiles,
+                 inline=(leaflet_js, leaflet_css, own_js, own_css))
+    return ResidentMapPage(page, {}, data.n_addresses)
 
 
 def write_resident_map(
@@ -118,171 +147,269 @@ def write_resident_map(
     lang: Lang = "da",
     offline: bool = False,
     overwrite: bool = False,
+    layout: Layout = "auto",
 ) -> Path:
-    """Write the residents' map of ``plan`` as one HTML file, atomically.
+    """Write the residents' map of ``plan`` to ``path`` (and its folder), atomically.
 
-    Parameters
-    ----------
-    plan
-        The finished plan (see :func:`resident_map`).
-    path
-        The HTML file to write.
-    lang
-        ``"da"`` (default) or ``"en"``.
-    offline
-        Inline Leaflet and show no background tiles, so the file works without internet.
-    overwrite
-        Replace ``path`` if it exists.
+    See :func:`render_resident_map` for the parameters. The folder of a folder-form map is
+    :func:`folder_path` of ``path``; a single-file map removes a stale folder of that name
+    when ``overwrite`` is set.
 
     Returns
     -------
     Path
-        ``path``.
+        ``path``, the page to open.
 
     Raises
     ------
     OutputExistsError
-        If ``path`` exists and ``overwrite`` is false.
+        If ``path`` or the folder exists and ``overwrite`` is false.
     """
     path = Path(path)
+    folder = folder_path(path, lang)
     check_writable(path, overwrite=overwrite)
-    page = resident_map(plan, lang=lang, offline=offline).get_root().render()
+    if folder.exists() and not overwrite:
+        msg = f"{folder} exists already; use --overwrite to replace it."
+        raise OutputExistsError(msg)
+    page = render_resident_map(
+        plan, lang=lang, offline=offline, layout=layout, folder_name=folder.name
+    )
+    if page.folder:
+        staging = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        for name, text in page.folder.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        staging.rename(folder)
+    elif folder.exists():
+        shutil.rmtree(folder)
     with atomic_path(path, overwrite=overwrite) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    logger.info("Wrote the residents' map to %s (%.2f MB)", path, path.stat().st_size / 1e6)
+        tmp.write_text(page.html, encoding="utf-8")
+    size = path.stat().st_size / 1e6
+    logger.info(
+        "Wrote the residents' map to %s (%.2f MB%s; %s addresses)",
+        path,
+        size,
+        f", data in {folder.name}/" if page.folder else "",
+        f"{page.n_addresses:,}",
+    )
     return path
+
+
+def tile_layer(scenario: Scenario, lang: str) -> dict[str, str] | None:
+    """The optional tile layer from ``residents.basemap_tiles``: URL template and attribution.
+
+    Raises
+    ------
+    ScenarioError
+        If the setting is unknown, or Dataforsyningen is chosen without a token.
+    """
+    choice = str(_value(scenario, "residents.basemap_tiles")).strip().lower()
+    if choice in ("", "none"):
+        return None
+    if choice == "osm":
+        attribution = "© OpenStreetMap" + (" bidragydere" if lang == "da" else " contributors")
+        return {"url": OSM_TILES, "attribution": attribution, "maxZoom": 19}
+    if choice == "dataforsyningen":
+        token = str(_value(scenario, "residents.dataforsyningen_token")).strip()
+        if not token or not token.isalnum():
+            msg = (
+                "Scenario parameter residents.basemap_tiles = 'dataforsyningen' needs "
+                "residents.dataforsyningen_token: the municipality's token from "
+                "dataforsyningen.dk (letters and digits). Set it, or set basemap_tiles to ''."
+            )
+            raise ScenarioError(msg)
+        url = str(_value(scenario, "residents.dataforsyningen_url")).replace("{token}", token)
+        attribution = str(_value(scenario, "residents.dataforsyningen_attribution"))
+        return {"url": url, "attribution": attribution, "maxZoom": 20}
+    msg = (
+        f"Scenario parameter residents.basemap_tiles = {choice!r} is not one of '', 'osm' or "
+        "'dataforsyningen'. Fix it in your scenario file."
+    )
+    raise ScenarioError(msg)
 
 
 # --- the page's parts ------------------------------------------------------------------------
 
 
-def _new_map(bounds: list[list[float]] | None) -> folium.Map:
-    """An empty map centred on ``bounds``, without folium's default scripts and styles."""
-    m = folium.Map(
-        location=DEFAULT_CENTER if bounds is None else _center(bounds),
-        zoom_start=13,
-        tiles=None,
-        prefer_canvas=True,
-        zoom_control="bottomleft",
-        control_scale=True,
-        max_zoom=19,
-        zoom_snap=0.25,
-    )
-    # Leaflet only (the popups, legend and search need no jQuery, Bootstrap or icon fonts),
-    # linked or inlined by _add_head, before this map's own script and style.
-    m.default_js = []
-    m.default_css = []
-    return m
-
-
-def _add_head(figure: Figure, lang: str, leaflet: tuple[str, str] | None) -> None:
-    """The page language, Leaflet (CDN links, or inlined ``(js, css)``) and the map's assets."""
-    header = figure.header
-    header.add_child(
-        Element(f'<script>document.documentElement.lang = "{lang}";</script>'), name="hp_lang"
-    )
-    if leaflet is None:
-        header.add_child(CssLink(dict(folium.Map.default_css)["leaflet_css"]), name="leaflet_css")
-        header.add_child(JavascriptLink(dict(folium.Map.default_js)["leaflet"]), name="leaflet")
-    else:
-        header.add_child(Element(f"<style>{leaflet[1]}</style>"), name="leaflet_css")
-        header.add_child(Element(f"<script>{leaflet[0]}</script>"), name="leaflet")
-    header.add_child(Element(f"<style>{static_asset('resident_map.css')}</style>"), name="hp_css")
-    header.add_child(Element(f"<script>{static_asset('resident_map.js')}</script>"), name="hp_js")
-
-
-def _add_layer_groups(
-    m: folium.Map, plan: Plan, data: MapData, texts: dict[str, Any]
-) -> dict[str, folium.FeatureGroup]:
-    """One layer group per kind of feature present, keyed by the name the page's script uses."""
-    groups: dict[str, folium.FeatureGroup] = {}
-    if data.districts["items"]:
-        groups["districts"] = folium.FeatureGroup(
-            name=_layer_label(texts["layer_districts"], RESIDENT_MAP_DISTRICT_COLOUR, "area")
-        ).add_to(m)
-    if plan.dh_network is not None and len(plan.dh_network):
-        groups["network"] = folium.FeatureGroup(
-            name=_layer_label(texts["layer_network"], RESIDENT_MAP_NETWORK_COLOUR, "line")
-        ).add_to(m)
-    if any(spec["group"] == "mains" for spec in data.lines):
-        groups["mains"] = folium.FeatureGroup(
-            name=_layer_label(texts["layer_mains"], resident_map_phase_colour(1), "line")
-        ).add_to(m)
-    for cls in data.classes:
-        groups[cls["group"]] = folium.FeatureGroup(
-            name=_layer_label(cls["label"], cls["color"], "point"), show=cls["show"]
-        ).add_to(m)
-    return groups
-
-
-def _page_json(
-    plan: Plan, data: MapData, texts: dict[str, Any], contact: Contacts, *, offline: bool
+def _page_index(
+    plan: Plan,
+    scenario: Scenario,
+    data: MapData,
+    texts: dict[str, Any],
+    contact: Contacts,
+    lang: str,
+    tiles: dict[str, str] | None,
 ) -> dict[str, Any]:
-    """Everything the page's script needs: texts, links, classes, points, areas, lines."""
+    """Everything the page's script needs besides the chunks: texts, links, facts, data."""
+    from heatplan import __version__
+
     attribution = texts["attribution"].format(municipality=contact.municipality)
     if plan.is_synthetic:
         attribution += " · " + texts["attribution_synthetic"]
-    if offline:
-        attribution += " · " + texts["offline_note"]
+    if len(data.index["baseNames"]) or (plan.streets is not None and len(plan.streets)):
+        attribution += " · " + texts["attribution_streets"]
     return {
-        "t": {
-            **{key: value for key, value in texts.items() if isinstance(value, str)},
-            "plan_text": texts["plan_text"],
-            "title": contact.title,
-            "disclaimer": contact.disclaimer,
-            "todo": todo_texts(texts, contact),
-        },
+        **data.index,
+        "lang": lang,
+        "t": page_texts(texts, contact, data.index["example"]),
         "links": contact_links(texts, contact),
-        "classes": [
-            {"group": c["group"], "color": c["color"], "kind": c["kind"]} for c in data.classes
-        ],
-        "points": data.points,
-        "districts": data.districts,
-        "lines": data.lines,
-        "legend": data.legend,
+        "firstYear": int(scenario.value("phasing.first_year")),
         "synthetic": bool(plan.is_synthetic),
         "attribution": attribution,
-        "bounds": data.bounds,
+        "footer": _plan_line(plan, scenario, texts, __version__),
+        "assumptions": household_assumptions(scenario, lang) if data.index["money"] else [],
+        "tiles": tiles,
     }
 
 
-def _add_data_and_script(
-    m: folium.Map,
-    groups: dict[str, folium.FeatureGroup],
-    control: folium.LayerControl,
-    page_json: dict[str, Any],
-) -> None:
-    """The data as a JSON block, and the script that starts the map's own code on it."""
-    group_js = ", ".join(f"{json.dumps(key)}: {fg.get_name()}" for key, fg in groups.items())
-    # The data travels as a JSON block (parsed faster than a script literal of the same size).
-    m.get_root().html.add_child(
-        Element(
-            f'<script type="application/json" id="{DATA_ELEMENT_ID}">'
-            f"{_script_json(page_json)}</script>"
-        ),
-        name="hp_data",
+def household_assumptions(scenario: Scenario, lang: str) -> list[dict[str, str]]:
+    """The ``household.*`` scenario values behind the money estimates: name, value, unit and
+    source, named in ``lang`` (:data:`~.texts.HOUSEHOLD_LABELS`)."""
+    labels = HOUSEHOLD_LABELS.get(lang, HOUSEHOLD_LABELS["en"])
+    out = []
+    for parameter in scenario:
+        if not parameter.key.startswith("household."):
+            continue
+        name = parameter.key.split(".", 1)[1]
+        label, unit = labels.get(
+            name, (parameter.note or name.replace("_", " "), parameter.unit)
+        )
+        value = parameter.value
+        if unit.startswith("%") and isinstance(value, int | float):
+            value = 100 * value
+        out.append(
+            {
+                "name": label,
+                "value": _format_value(value, lang),
+                "unit": unit,
+                "source": parameter.source,
+            }
+        )
+    return out
+
+
+def _plan_line(plan: Plan, scenario: Scenario, texts: dict[str, Any], version: str) -> str:
+    """The footer's line: the plan's date (or first year) and heatplan's version."""
+    date = (plan.summary or {}).get("plan_date")
+    if date:
+        return texts["plan_line"].format(date=date, version=version)
+    year = int(scenario.value("phasing.first_year"))
+    return texts["plan_line_undated"].format(year=year, version=version)
+
+
+def _html(
+    index: dict[str, Any],
+    contact: Contacts,
+    texts: dict[str, Any],
+    lang: str,
+    tiles: dict[str, str] | None,
+    *,
+    inline: tuple[str, str, str, str] | None = None,
+    folder: str | None = None,
+) -> str:
+    """The page's HTML; scripts inline (``inline``: Leaflet JS and CSS, own JS and CSS) or
+    from ``folder``."""
+    esc = html.escape
+    styles, script_tags, csp = _assets_html(inline, folder, tiles)
+    title = contact.title or texts["map_label"]
+    banner = (
+        f'<p class="hp-banner" role="note">{esc(texts["synthetic_banner"])}</p>\n'
+        if index["synthetic"]
+        else ""
     )
-    script = (
-        f"window.heatplanMap = new HeatplanResidentMap({m.get_name()}, {{{group_js}}}, "
-        f"{control.get_name()}, "
-        f'JSON.parse(document.getElementById("{DATA_ELEMENT_ID}").textContent));\n'
-        "window.heatplanReady = true;"
+    placeholder = index["t"]["search_placeholder"]
+    return f"""<!DOCTYPE html>
+<html lang="{esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{esc(csp, quote=False)}">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="heatplan">
+<title>{esc(title)}</title>
+{styles}
+</head>
+<body>
+<div class="hp-app">
+<header class="hp-header">
+{banner}<h1 class="hp-title">{esc(title)}</h1>
+<div class="hp-search" role="search">
+<label class="hp-label" for="hp-q">{esc(texts["search_label"])}</label>
+<div class="hp-combo">
+<input id="hp-q" class="hp-input" type="search" role="combobox" aria-autocomplete="list" \
+aria-expanded="false" aria-controls="hp-results" autocomplete="off" autocapitalize="off" \
+spellcheck="false" enterkeyhint="search" placeholder="{esc(placeholder)}">
+<ul id="hp-results" class="hp-results" role="listbox" aria-label="{esc(texts["search_label"])}" \
+hidden></ul>
+</div>
+<div id="hp-noresult" class="hp-noresult" hidden></div>
+<p id="hp-status" class="hp-sr" role="status" aria-live="polite"></p>
+</div>
+</header>
+<main class="hp-main">
+<div id="hp-map" class="hp-map" role="region" aria-label="{esc(texts["map_label"])}"></div>
+<section id="hp-answer" class="hp-answer" aria-labelledby="hp-answer-title" hidden>
+<button type="button" class="hp-close" aria-label="{esc(texts["close"])}">\u00d7</button>
+<div class="hp-answer-body"></div>
+</section>
+</main>
+<footer class="hp-footer">{esc(index["footer"])}</footer>
+</div>
+<script type="application/json" id="{DATA_ELEMENT_ID}">{_script_json(index)}</script>
+{script_tags}
+</body>
+</html>
+"""
+
+
+def _assets_html(
+    inline: tuple[str, str, str, str] | None, folder: str | None, tiles: dict[str, str] | None
+) -> tuple[str, str, str]:
+    """The style and script elements (inline, or linked from ``folder``) and the page's
+    security policy that allows exactly them."""
+    esc = html.escape
+    start = (
+        "HeatplanResidentMap.start(JSON.parse(document.getElementById("
+        f'"{DATA_ELEMENT_ID}").textContent));'
     )
-    _ScriptElement(script).add_to(m)
+    if inline is not None:
+        leaflet_js, leaflet_css, own_js, own_css = inline
+        styles = f"<style>{leaflet_css}</style>\n<style>{own_css}</style>"
+        scripts = [leaflet_js, own_js, start]
+        tags = "\n".join(f"<script>{s}</script>" for s in scripts)
+        return styles, tags, _content_security_policy(scripts, "", tiles, folder=False)
+    styles = (
+        f'<link rel="stylesheet" href="{esc(folder)}/leaflet.css">\n'
+        f'<link rel="stylesheet" href="{esc(folder)}/resident_map.css">'
+    )
+    tags = (
+        f'<script src="{esc(folder)}/leaflet.js"></script>\n'
+        f'<script src="{esc(folder)}/resident_map.js"></script>\n'
+        f"<script>{start}</script>"
+    )
+    return styles, tags, _content_security_policy([start], " 'self' file:", tiles, folder=True)
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _center(bounds: list[list[float]]) -> list[float]:
-    """The middle of ``[[south, west], [north, east]]`` as ``[lat, lon]``."""
-    return [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-
-
-def _layer_label(text: str, color: str, shape: str) -> str:
-    """Layer-control label: an escaped text after a coloured symbol (Leaflet shows it as HTML)."""
-    symbol = {"point": "\u25cf", "line": "\u2501", "area": "\u25a2"}[shape]
-    return f'<span style="color:{color}">{symbol}</span> {html.escape(text)}'
+def _content_security_policy(
+    scripts: list[str], script_src: str, tiles: dict[str, str] | None, *, folder: bool
+) -> str:
+    """A policy that lets the page run only its own scripts and load nothing from elsewhere
+    (images: data URIs, and the configured tile server only)."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
+        for s in scripts
+    )
+    img = "data:"
+    if tiles is not None:
+        img += " " + "/".join(tiles["url"].split("/")[:3])
+    style_src = "'unsafe-inline'" + (" 'self' file:" if folder else "")
+    return (
+        f"default-src 'none'; script-src {hashes}{script_src}; style-src {style_src}; "
+        f"img-src {img}; connect-src 'none'; font-src 'none'; base-uri 'none'; "
+        "form-action 'none'; frame-src 'none'; object-src 'none'"
+    )
 
 
 def _script_json(data: Any) -> str:
@@ -297,28 +424,18 @@ def _script_json(data: Any) -> str:
     )
 
 
-class _ScriptElement(folium.MacroElement):
-    """A piece of JavaScript placed in the page's script section after the map's layers."""
+def _format_value(value: Any, lang: str) -> str:
+    """A scenario value as text: numbers with the language's separators, tables as pairs."""
+    if isinstance(value, bool) or not isinstance(value, int | float | dict):
+        return str(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_format_value(v, lang)}" for k, v in value.items())
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3f}".rstrip("0")
+    if lang == "da":
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return text
 
-    _template = folium.template.Template(
-        "{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}"
-    )
 
-    def __init__(self, code: str) -> None:
-        super().__init__()
-        self._name = "HeatplanResidentMap"
-        self.code = code
-
-
-def _stable_ids(root: Element) -> None:
-    """Give every element a deterministic id, so the same plan gives a byte-identical file."""
-    counter = 0
-    stack = [root]
-    while stack:
-        element = stack.pop(0)
-        element._id = f"{counter:08x}"
-        counter += 1
-        children = list(element._children.values())
-        if isinstance(element, Figure):
-            children = [element.header, element.html, element.script, *children]
-        stack.extend(children)
+def _value(scenario: Scenario, key: str) -> Any:
+    """A scenario value, ``""`` when the scenario does not have it."""
+    return scenario.value(key) if key in scenario else ""

@@ -1,6 +1,8 @@
-"""What the residents' map says: its texts in Danish and English, and the utility's contacts.
+"""What the residents' map says: its texts in Danish and English, and the place's contacts.
 
-The contacts, title, notes and disclaimer come from the ``residents`` section of the scenario
+The answers are written for a resident: short, plain words, the same facts as the report (phase,
+offer year, construction years). ``{…}`` fields are filled in by the page's script. The
+contacts, title, notes and disclaimer come from the ``residents`` section of the scenario
 (``heatplan/scenario/residents.toml``); links, e-mail and phone are checked before they reach
 the page.
 """
@@ -16,99 +18,264 @@ from heatplan.core.scenario import Scenario
 
 Lang = Literal["da", "en"]
 
-TEXTS: dict[str, dict[str, Any]] = {
-    "da": {
-        "district": "Energidistrikt",
-        "plan": "Plan",
-        "phase": "Fase",
-        "offer_year": "Forventet tilbud",
-        "construction_years": "Anlægsarbejde",
-        "connection_year": "Forventet tilslutning",
-        "plan_text": {
-            "district_heating": "Fjernvarme",
-            "individual_heat_pump": "Individuel opvarmning (fx varmepumpe)",
-            "existing_dh": "Området har allerede fjernvarme",
-            "none": "Ingen ændring planlagt",
-        },
-        "todo_title": "Hvad kan du gøre nu?",
-        "todo_dh": "Tilmeld dig fjernvarme hos {utility}.",
-        "todo_hp": (
-            "Efter planen kommer der ikke fjernvarme til dit område. Overvej en individuel "
-            "varmepumpe, fx når dit nuværende fyr skal udskiftes."
+_DA: dict[str, Any] = {
+    "map_label": "Kort over varmeplanen",
+    "utility_generic": "forsyningen",
+    "area": "Område",
+    "search_label": "Søg efter din adresse",
+    "search_placeholder": "Vej og husnummer, fx {example}",
+    "search_button": "Søg",
+    "results_count": "{n} adresser fundet. Brug pil op og ned for at vælge.",
+    "result_one": "1 adresse fundet.",
+    "no_result": "Ingen adresse passer til »{query}«.",
+    "did_you_mean": "Mente du:",
+    "no_result_contact": "Kan du ikke finde din adresse? Kontakt {who}.",
+    "loading": "Henter adresser …",
+    "close": "Luk",
+    "answer_heading": "Svar for adressen",
+    "share": "Link til denne adresse",
+    "share_copy": "Kopiér link",
+    "share_copied": "Linket er kopieret.",
+    "legend": "Signaturforklaring og lag",
+    "zoom_in": "Zoom ind",
+    "zoom_out": "Zoom ud",
+    "synthetic_banner": "EKSEMPELDATA – en opdigtet by, ikke en rigtig plan",
+    "plan_line": "Plan lavet {date} · heatplan {version}",
+    "plan_line_undated": "Planens første år: {year} · heatplan {version}",
+    "attribution": "Varmeplan: {municipality}",
+    "attribution_synthetic": "Eksempeldata (opdigtet)",
+    "attribution_streets": "vejnet fra planens data",
+    "several": "Der er {n} bygninger på adressen:",
+    "kind": {
+        "planned": "Du kan få fjernvarme – forventet {year}",
+        "planned_open": "Du kan få fjernvarme – tidspunktet er ikke fastlagt endnu",
+        "built": "Fjernvarmen er lagt ned i dit område – du kan få den nu",
+        "connected": "Ejendommen har allerede fjernvarme",
+        "may_connect": "Du kan også få fjernvarme",
+        "individual": "Der kommer ikke fjernvarme – en varmepumpe anbefales",
+        "none": "Planen ændrer ikke opvarmningen her",
+    },
+    "uncertain": (
+        "Årstallet er et skøn. Det kan flytte sig inden for fase {phase} ({span}), når planen "
+        "bliver revideret hvert år."
+    ),
+    "steps_title": "Det sker før:",
+    "step_offer": "{year}: Du får et tilbud fra {utility}.",
+    "step_offer_open": "Du får et tilbud fra {utility}, cirka et år før der graves.",
+    "step_signup": "Sig ja til tilbuddet – så er du tilmeldt.",
+    "step_dig": "{span}: Der graves fjernvarmeledninger ned i området.",
+    "step_connect": "Når ledningen er lagt, bliver huset koblet på – forventet {year}.",
+    "built_text": "Ledningerne blev lagt i {year}. Du kan tilmelde dig nu.",
+    "built_text_existing": "Området har allerede fjernvarmenet. Du kan tilmelde dig nu.",
+    "connected_text": "Planen ændrer ikke noget for dig.",
+    "may_text": (
+        "Ifølge BBR bliver ejendommen ikke opvarmet med gas eller olie, så planen regner ikke "
+        "med at skifte din varme. Men du kan vælge at tilmelde dig fjernvarme."
+    ),
+    "may_coming": "Fjernvarmen kommer til området {span} (fase {phase}).",
+    "may_built": "Fjernvarmeledningerne i området blev lagt i {year}.",
+    "may_existing": "Der er allerede fjernvarme i området.",
+    "why_title": "Hvorfor?",
+    "why": {
+        "fixed": "Kommunens varmeplan har udpeget området til individuel opvarmning.",
+        "sparse": "Husene ligger for spredt til, at det kan betale sig at grave ledninger ned.",
+        "cheaper": "Beregningen viser, at en varmepumpe er billigere end fjernvarme her.",
+        "individual_area": (
+            "Ifølge BBR bliver ejendommen ikke opvarmet med gas eller olie, og området får ikke "
+            "fjernvarme."
         ),
-        "todo_existing": "Kontakt {utility}, hvis ejendommen ikke allerede er tilsluttet.",
-        "todo_none": "Planen ændrer ikke opvarmningen af denne ejendom.",
-        "link_signup": "Sådan får du fjernvarme ({utility})",
-        "link_email": "Skriv til {email}",
-        "link_phone": "Ring {phone}",
-        "link_heat_pump": "Råd om varmepumper: {name}",
-        "legend": "Signaturforklaring",
-        "search_placeholder": "Søg adresse, fx Måløv Byvej 12",
-        "search_label": "Søg efter en adresse",
-        "no_result": "Ingen adresse fundet",
-        "synthetic_banner": "EKSEMPELDATA – en opdigtet by, ikke en rigtig plan",
-        "class_dh": "Fjernvarme, fase {phase}{years}",
-        "class_dh_unscheduled": "Fjernvarme, tidspunkt ikke fastlagt",
-        "class_hp": "Individuel opvarmning (fx varmepumpe)",
-        "class_existing": "Har allerede fjernvarme",
-        "class_other": "Øvrige adresser (ingen ændring)",
-        "layer_districts": "Energidistrikter",
-        "layer_mains": "Planlagte fjernvarmeledninger",
-        "layer_network": "Eksisterende fjernvarmenet",
-        "legend_district_dh": "Energidistrikt med fjernvarme",
-        "legend_district_hp": "Energidistrikt med individuel opvarmning",
-        "legend_mains": "Planlagt ledning, fase {phase}",
-        "attribution": "Varmeplan: {municipality}",
-        "attribution_synthetic": "Eksempeldata (opdigtet)",
-        "offline_note": "uden baggrundskort",
+        "undecided": "Varmeplanen har endnu ikke besluttet, hvordan området skal opvarmes.",
+        "outside": "Adressen ligger uden for de områder, planen omfatter.",
+    },
+    "what_title": "Hvad kan du gøre?",
+    "individual_what": (
+        "Skift dit gas- eller oliefyr til en varmepumpe (luft til vand), fx når fyret alligevel "
+        "skal udskiftes."
+    ),
+    "money_title": "Hvad koster det? (skøn)",
+    "money_intro": "Skøn for en ejendom af din størrelse – ikke et tilbud.",
+    "money_fee": "Tilslutning til fjernvarme, én gang",
+    "money_dh": "Fjernvarme, om året",
+    "money_hp": "Egen varmepumpe, om året",
+    "money_gas": "Blive på gas, om året",
+    "money_amount": "ca. {amount} kr.",
+    "money_assumptions": "Sådan er skønnet regnet ud",
+    "money_source": "kilde",
+    "disclaimer_title": "Om planen",
+    "contact_title": "Kontakt",
+    "link_signup": "Sådan får du fjernvarme ({utility})",
+    "link_email": "Skriv til {email}",
+    "link_phone": "Ring {phone}",
+    "link_heat_pump": "Råd om varmepumper: {name}",
+    "link_municipality": "{municipality}",
+    "class": {
+        "dh": "Fjernvarme, fase {phase} ({span})",
+        "dh_open": "Fjernvarme, tidspunkt ikke fastlagt",
+        "may_connect": "Kan også få fjernvarme",
+        "connected": "Har allerede fjernvarme",
+        "individual": "Varmepumpe anbefales",
+        "none": "Øvrige adresser (ingen ændring)",
+    },
+    "layer": {
+        "districts": "Områder",
+        "streets": "Veje",
+        "mains": "Planlagte fjernvarmeledninger",
+        "network": "Eksisterende fjernvarmenet",
+        "tiles": "Baggrundskort",
+    },
+    "area_dh": "Område med fjernvarme, fase {phase}",
+    "area_existing": "Område med fjernvarme i dag",
+    "area_individual": "Område med individuel opvarmning",
+}
+
+_EN: dict[str, Any] = {
+    "map_label": "Map of the heat plan",
+    "utility_generic": "the utility",
+    "area": "Area",
+    "search_label": "Search for your address",
+    "search_placeholder": "Street and number, e.g. {example}",
+    "search_button": "Search",
+    "results_count": "{n} addresses found. Use the up and down arrows to choose.",
+    "result_one": "1 address found.",
+    "no_result": "No address matches “{query}”.",
+    "did_you_mean": "Did you mean:",
+    "no_result_contact": "Cannot find your address? Contact {who}.",
+    "loading": "Loading addresses …",
+    "close": "Close",
+    "answer_heading": "Answer for the address",
+    "share": "Link to this address",
+    "share_copy": "Copy link",
+    "share_copied": "The link is copied.",
+    "legend": "Legend and layers",
+    "zoom_in": "Zoom in",
+    "zoom_out": "Zoom out",
+    "synthetic_banner": "SAMPLE DATA – a made-up town, not a real plan",
+    "plan_line": "Plan made {date} · heatplan {version}",
+    "plan_line_undated": "The plan's first year: {year} · heatplan {version}",
+    "attribution": "Heat plan: {municipality}",
+    "attribution_synthetic": "Sample data (made up)",
+    "attribution_streets": "streets from the plan's data",
+    "several": "There are {n} buildings at this address:",
+    "kind": {
+        "planned": "You can get district heating – expected {year}",
+        "planned_open": "You can get district heating – the timing is not fixed yet",
+        "built": "District heating is laid in your area – you can get it now",
+        "connected": "The property has district heating already",
+        "may_connect": "You can get district heating too",
+        "individual": "No district heating is coming – a heat pump is recommended",
+        "none": "The plan does not change the heating here",
+    },
+    "uncertain": (
+        "The year is an estimate. It may move within phase {phase} ({span}) when the plan is "
+        "revised each year."
+    ),
+    "steps_title": "What happens before:",
+    "step_offer": "{year}: you get an offer from {utility}.",
+    "step_offer_open": "You get an offer from {utility} about a year before the digging.",
+    "step_signup": "Accept the offer – then you are signed up.",
+    "step_dig": "{span}: district-heating pipes are dug into the area.",
+    "step_connect": "Once the pipe is laid, the house is connected – expected {year}.",
+    "built_text": "The pipes were laid in {year}. You can sign up now.",
+    "built_text_existing": "The area has a district-heating network already. You can sign up now.",
+    "connected_text": "The plan changes nothing for you.",
+    "may_text": (
+        "According to BBR the property is not heated with gas or oil, so the plan does not "
+        "count on changing your heating. But you can choose to sign up for district heating."
+    ),
+    "may_coming": "District heating comes to the area in {span} (phase {phase}).",
+    "may_built": "The district-heating pipes in the area were laid in {year}.",
+    "may_existing": "The area has district heating already.",
+    "why_title": "Why?",
+    "why": {
+        "fixed": "The municipality's heat plan designates the area for individual heating.",
+        "sparse": "The houses are too far apart for pipes to pay off.",
+        "cheaper": "The calculation shows that a heat pump costs less than district heating here.",
+        "individual_area": (
+            "According to BBR the property is not heated with gas or oil, and the area does not "
+            "get district heating."
+        ),
+        "undecided": "The heat plan has not decided yet how the area will be heated.",
+        "outside": "The address lies outside the areas the plan covers.",
+    },
+    "what_title": "What can you do?",
+    "individual_what": (
+        "Replace your gas or oil boiler with a heat pump (air to water), for example when the "
+        "boiler needs replacing anyway."
+    ),
+    "money_title": "What does it cost? (estimate)",
+    "money_intro": "An estimate for a property of your size – not an offer.",
+    "money_fee": "Connecting to district heating, once",
+    "money_dh": "District heating, per year",
+    "money_hp": "Own heat pump, per year",
+    "money_gas": "Staying on gas, per year",
+    "money_amount": "about DKK {amount}",
+    "money_assumptions": "How the estimate is made",
+    "money_source": "source",
+    "disclaimer_title": "About the plan",
+    "contact_title": "Contact",
+    "link_signup": "How to get district heating ({utility})",
+    "link_email": "Write to {email}",
+    "link_phone": "Call {phone}",
+    "link_heat_pump": "Heat-pump advice: {name}",
+    "link_municipality": "{municipality}",
+    "class": {
+        "dh": "District heating, phase {phase} ({span})",
+        "dh_open": "District heating, timing not fixed",
+        "may_connect": "Can get district heating too",
+        "connected": "Has district heating already",
+        "individual": "Heat pump recommended",
+        "none": "Other addresses (no change)",
+    },
+    "layer": {
+        "districts": "Areas",
+        "streets": "Streets",
+        "mains": "Planned district-heating pipes",
+        "network": "Existing district-heating network",
+        "tiles": "Background map",
+    },
+    "area_dh": "Area with district heating, phase {phase}",
+    "area_existing": "Area with district heating today",
+    "area_individual": "Area with individual heating",
+}
+
+TEXTS: dict[str, dict[str, Any]] = {"da": _DA, "en": _EN}
+"""The page's fixed texts by language; ``{…}`` fields are filled in on the page or here."""
+
+HOUSEHOLD_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "da": {
+        "vat_share": ("Moms", "%"),
+        "loan_rate": ("Rente på lån til varmepumpe eller tilslutning", "% om året"),
+        "connection_fee_dkk": ("Tilslutningsbidrag for et hus", "kr. inkl. moms"),
+        "connection_fee_dkk_per_m2": ("Tilslutningsbidrag for andre bygninger",
+                                      "kr. pr. m² inkl. moms"),
+        "dh_variable_dkk_per_mwh": ("Fjernvarmepris", "kr. pr. MWh ekskl. moms"),
+        "dh_fixed_dkk_a": ("Fast afgift (måler)", "kr. om året ekskl. moms"),
+        "dh_capacity_dkk_per_m2_a": ("Effektbidrag", "kr. pr. m² om året ekskl. moms"),
+        "electricity_price_dkk_per_kwh": ("Elpris uden afgift",
+                                          "kr. pr. kWh ekskl. elafgift og moms"),
+        "electricity_tax_heat_pump_dkk_per_kwh": ("Elafgift for varmepumpe",
+                                                  "kr. pr. kWh ekskl. moms"),
+        "gas_price_dkk_per_m3": ("Gaspris", "kr. pr. m³ inkl. afgifter, ekskl. moms"),
     },
     "en": {
-        "district": "Energy district",
-        "plan": "Plan",
-        "phase": "Phase",
-        "offer_year": "Expected offer",
-        "construction_years": "Construction",
-        "connection_year": "Expected connection",
-        "plan_text": {
-            "district_heating": "District heating",
-            "individual_heat_pump": "Individual heating (e.g. heat pump)",
-            "existing_dh": "The area already has district heating",
-            "none": "No change planned",
-        },
-        "todo_title": "What can you do now?",
-        "todo_dh": "Sign up for district heating with {utility}.",
-        "todo_hp": (
-            "The plan does not bring district heating to your area. Consider an individual heat "
-            "pump, for example when your current boiler needs replacing."
-        ),
-        "todo_existing": "Contact {utility} if the property is not connected yet.",
-        "todo_none": "The plan does not change how this property is heated.",
-        "link_signup": "How to get district heating ({utility})",
-        "link_email": "Write to {email}",
-        "link_phone": "Call {phone}",
-        "link_heat_pump": "Heat-pump advice: {name}",
-        "legend": "Legend",
-        "search_placeholder": "Search an address, e.g. Måløv Byvej 12",
-        "search_label": "Search for an address",
-        "no_result": "No address found",
-        "synthetic_banner": "SAMPLE DATA – a made-up town, not a real plan",
-        "class_dh": "District heating, phase {phase}{years}",
-        "class_dh_unscheduled": "District heating, timing not yet fixed",
-        "class_hp": "Individual heating (e.g. heat pump)",
-        "class_existing": "Already has district heating",
-        "class_other": "Other addresses (no change)",
-        "layer_districts": "Energy districts",
-        "layer_mains": "Planned district-heating pipes",
-        "layer_network": "Existing district-heating network",
-        "legend_district_dh": "Energy district with district heating",
-        "legend_district_hp": "Energy district with individual heating",
-        "legend_mains": "Planned pipe, phase {phase}",
-        "attribution": "Heat plan: {municipality}",
-        "attribution_synthetic": "Sample data (made up)",
-        "offline_note": "no background map",
+        "vat_share": ("VAT", "%"),
+        "loan_rate": ("Interest on a loan for the heat pump or connection", "% a year"),
+        "connection_fee_dkk": ("Connection fee for a house", "DKK incl. VAT"),
+        "connection_fee_dkk_per_m2": ("Connection fee for other buildings",
+                                      "DKK per m² incl. VAT"),
+        "dh_variable_dkk_per_mwh": ("District-heating price", "DKK per MWh excl. VAT"),
+        "dh_fixed_dkk_a": ("Fixed charge (meter)", "DKK a year excl. VAT"),
+        "dh_capacity_dkk_per_m2_a": ("Capacity charge", "DKK per m² a year excl. VAT"),
+        "electricity_price_dkk_per_kwh": ("Electricity price without tax",
+                                          "DKK per kWh excl. electricity tax and VAT"),
+        "electricity_tax_heat_pump_dkk_per_kwh": ("Electricity tax for a heat pump",
+                                                  "DKK per kWh excl. VAT"),
+        "gas_price_dkk_per_m3": ("Gas price", "DKK per m³ incl. taxes, excl. VAT"),
     },
 }
-"""The page's fixed texts by language; ``{…}`` fields are filled in on the page or here."""
+"""Plain names and units of the household assumptions (``household.*``) on the map; a
+parameter not listed shows its note, or its name, and its unit as the scenario gives them.
+Units of ``%`` show a share (``0.25``) as a percentage."""
 
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
@@ -117,7 +284,7 @@ _PHONE = re.compile(r"^\+?[0-9 ]{6,20}$")
 
 @dataclass(frozen=True)
 class Contacts:
-    """The utility's contacts and the page's notes in one language (empty when not set)."""
+    """The place's contacts and the page's notes in one language (empty when not set)."""
 
     utility: str
     signup_url: str
@@ -126,6 +293,7 @@ class Contacts:
     heat_pump_url: str
     heat_pump_name: str
     municipality: str
+    municipality_url: str
     title: str
     offer_note: str
     price_note: str
@@ -164,6 +332,7 @@ def contacts(scenario: Scenario, lang: str) -> Contacts:
         heat_pump_url=checked("heat_pump_advice_url", _URL, "http(s) link"),
         heat_pump_name=text("heat_pump_advice_name"),
         municipality=text("municipality_name"),
+        municipality_url=checked("municipality_url", _URL, "http(s) link"),
         title=text(f"title_{lang}"),
         offer_note=text(f"offer_note_{lang}"),
         price_note=text(f"connection_price_note_{lang}"),
@@ -171,22 +340,8 @@ def contacts(scenario: Scenario, lang: str) -> Contacts:
     )
 
 
-def todo_texts(texts: dict[str, Any], c: Contacts) -> dict[str, list[str]]:
-    """What to do now, by recommendation: the paragraphs of the popup."""
-    return {
-        "district_heating": [
-            texts["todo_dh"].format(utility=c.utility),
-            c.offer_note,
-            c.price_note,
-        ],
-        "individual_heat_pump": [texts["todo_hp"]],
-        "existing_dh": [texts["todo_existing"].format(utility=c.utility)],
-        "none": [texts["todo_none"]],
-    }
-
-
 def contact_links(texts: dict[str, Any], c: Contacts) -> dict[str, list[dict[str, str]]]:
-    """Contact links (``href`` and ``text``) by recommendation, for the popup."""
+    """Contact links (``href`` and ``text``): the utility's, heat-pump advice, the municipality."""
     utility: list[dict[str, str]] = []
     if c.signup_url:
         utility.append(
@@ -205,15 +360,39 @@ def contact_links(texts: dict[str, Any], c: Contacts) -> dict[str, list[dict[str
         )
     heat_pump = []
     if c.heat_pump_url:
+        name = c.heat_pump_name or c.heat_pump_url
         heat_pump.append(
+            {"href": c.heat_pump_url, "text": texts["link_heat_pump"].format(name=name)}
+        )
+    municipality = []
+    if c.municipality_url:
+        municipality.append(
             {
-                "href": c.heat_pump_url,
-                "text": texts["link_heat_pump"].format(name=c.heat_pump_name or c.heat_pump_url),
+                "href": c.municipality_url,
+                "text": texts["link_municipality"].format(municipality=c.municipality),
             }
         )
-    return {
-        "district_heating": utility,
-        "existing_dh": utility,
-        "individual_heat_pump": heat_pump,
-        "none": [],
-    }
+    return {"utility": utility, "heat_pump": heat_pump, "municipality": municipality}
+
+
+def page_texts(texts: dict[str, Any], c: Contacts, example_address: str) -> dict[str, Any]:
+    """The texts the page's script uses, with the place's names, notes and an example address
+    (one of the map's own) filled in."""
+    out = dict(texts)
+    out["search_placeholder"] = (
+        texts["search_placeholder"].format(example=example_address)
+        if example_address
+        else texts["search_label"]
+    )
+    who = [name for name in (c.municipality, c.utility) if name]
+    out["no_result_contact"] = (
+        texts["no_result_contact"].format(who=" / ".join(who)) if who else ""
+    )
+    out.update(
+        utility=c.utility or texts["utility_generic"],
+        title=c.title,
+        disclaimer=c.disclaimer,
+        offer_note=c.offer_note,
+        price_note=c.price_note,
+    )
+    return out
