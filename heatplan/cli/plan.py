@@ -50,7 +50,8 @@ logger = logging.getLogger(__name__)
 )
 @click.option(
     "--offline", is_flag=True,
-    help="Inline the residents' map's JavaScript and CSS so it works without internet.",
+    help="Never add a tile layer to the residents' map, even when the scenario configures one "
+    "(the map always works without internet: everything it needs is inside it).",
 )
 @click.option(
     "--phase-pngs", is_flag=True,
