@@ -113,3 +113,43 @@ def test_unknown_scenario_key_is_a_clear_error(tmp_path):
     path.write_text("[demand]\nfull_load_hour = 2000\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"demand\.full_load_hours"):
         load_scenario(path)
+
+
+def test_label_consumption_in_fuel_units_becomes_delivered_heat():
+    """A label row as an energy-label report states it: consumption in energy units ("m³
+    Naturgas", "liter Fyringsolie", as EMO reports print them), not in delivered heat."""
+    props = _properties()
+    labels = pd.DataFrame({
+        "label_id": ["311234567", "311234568"],
+        "property_id": ["house", "old"],
+        "label_class": ["D", "E"],
+        "valid_from": ["2021-06-01", "2020-03-01"],
+        "heated_area_m2": [130.0, 100.0],
+        "heat_supply": ["Naturgas", "Fyringsolie"],
+        "calculated_heat_kwh_a": [None, None],
+        "fuel_consumption": [1859.0, 1500.0],
+        "fuel_unit": ["m³ Naturgas", "liter Fyringsolie"],
+    })
+    d = estimate_heat_demand(props, labels, scenario=SCENARIO)
+    # house: 1,859 m³ (HMN: 14.3 m³/m² for 1960–76 houses, domain.md §4.1) × 11.00 kWh/m³
+    # (HB2016) × 0.90 boiler efficiency = 18,404 kWh = 18.40 MWh of heat
+    assert d.loc["house", "heat_demand_mwh_a"] == pytest.approx(1859 * 11.0 * 0.9 / 1000)
+    assert d.loc["house", "demand_source"] == "label"
+    # old: 1,500 l × 10.10 kWh/l × 0.80 = 12,120 kWh
+    assert d.loc["old", "heat_demand_mwh_a"] == pytest.approx(12.12)
+    # a stated delivered heat wins over the fuel figure
+    stated = labels.assign(calculated_heat_kwh_a=[15_000.0, None])
+    d = estimate_heat_demand(props, stated, scenario=SCENARIO)
+    assert d.loc["house", "heat_demand_mwh_a"] == pytest.approx(15.0)
+
+
+def test_unknown_fuel_unit_names_the_labels_and_the_fix():
+    from heatplan.core.errors import InputDataError
+
+    labels = pd.DataFrame({
+        "label_id": ["L9"], "property_id": ["house"], "label_class": ["D"],
+        "valid_from": ["2021-06-01"], "fuel_consumption": [1200.0], "fuel_unit": ["kg træpiller"],
+    })
+    with pytest.raises(InputDataError, match=r"column fuel_unit: labels \['L9'\] .*'kg "
+                                             r"træpiller'.*m3 or m³ \(natural gas\)"):
+        select_labels(labels, scenario=SCENARIO)

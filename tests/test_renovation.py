@@ -1,10 +1,13 @@
 """Renovation ranking of municipal buildings, checked against hand-computed figures.
 
-Common figures (default scenario): savings count 2026–2045 (20 years); natural gas
-0.204 / 0.90 = 0.226667 t CO2 per MWh of heat; oil 0.266 / 0.80 = 0.3325; district heating per
-BR18 Tabel 8, interpolated: 2026 0.0845, 2027 0.0812, 2028 0.0779, 2029 0.0746, 2030 0.0713,
+Common figures (``SCENARIO``: the default with a constant gas factor and no heat-pump switch
+within the horizon, so the hand sums stay short): savings count 2026–2045 (20 years); natural
+gas 0.204 / 0.90 = 0.226667 t CO2 per MWh of heat; oil 0.266 / 0.80 = 0.3325; district heating
+per BR18 Tabel 8, interpolated: 2026 0.0845, 2027 0.0812, 2028 0.0779, 2029 0.0746, 2030 0.0713,
 2031–35 0.0708, 0.0703, 0.0698, 0.0693, 0.0688, 2036–40 0.06864, 0.06848, 0.06832, 0.06816,
-0.0680, 2041–45 0.0680 each.
+0.0680, 2041–45 0.0680 each. Energy saved is priced at ``renovation.heat_price_dkk_per_kwh``
+(gas 1.0, DH 0.8, heat pump 0.8 DKK/kWh) and discounted at 3.5 %: 20 years of 1 DKK are worth
+Σ 1.035^−t (t = 0 … 19) = 14.7098 DKK.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from heatplan.core.scenario import load_scenario
 from heatplan.model.stage import emission_factor_tables, model_properties
 from heatplan.plan.renovation import rank_renovations as rank_modelled
 
-SCENARIO = load_scenario()
+SCENARIO = load_scenario().with_values(emissions__natural_gas_kg_per_kwh=0.204,
+                                       uptake__remaining_to_heat_pump_year=2100)
+DEFAULT = load_scenario()
 GAS = 0.204 / 0.9
+ANNUITY_20 = sum(1.035**-t for t in range(20))  # 14.7098
 DH_2027_2045 = (
     0.0812 + 0.0779 + 0.0746 + 0.0713
     + 0.0708 + 0.0703 + 0.0698 + 0.0693 + 0.0688
@@ -104,9 +110,16 @@ def test_gas_school_with_label_e_and_three_proposals():
     # 450,000 / 226.667 = 1,985.3 DKK/t; payback 450,000 / (30,000 + 7,500) = 12.0 years
     assert s["cost_per_t_dkk"] == pytest.approx(450_000 / (50 * GAS * 20))
     assert s["payback_years"] == pytest.approx(12.0)
+    # net present cost: 450,000 − 50 MWh × 1,000 × 1.0 DKK/kWh × 14.7098 = −285,490 DKK,
+    # −1,259.5 DKK per tonne: the renovation pays for itself
+    assert s["net_present_cost_dkk"] == pytest.approx(450_000 - 50_000 * ANNUITY_20, abs=1)
+    assert s["net_cost_per_t_dkk"] == pytest.approx(
+        (450_000 - 50_000 * ANNUITY_20) / (50 * GAS * 20), abs=0.01)
     assert not s["renew_label_first"]
-    assert s["rank"] == 1
+    # the kindergarten's class step is cheaper per tonne (see below): the school is second
+    assert s["rank"] == 2
     assert s["explanation"].startswith("227 t CO2 sparet 2026–2045 (11 t i 2030)")
+    assert "nettonutidsomkostning -1.260 kr./t" in s["explanation"]
     assert "2 rentable forslag på energimærke E" in s["explanation"]
 
     # all proposals: 80 MWh/a, 1,650,000 DKK → 80 × 0.226667 × 20 = 362.667 t
@@ -146,6 +159,11 @@ def test_building_without_a_label_takes_the_class_step():
     assert k["investment_dkk"] == pytest.approx(74.4 * share * 1000 * 8.75)
     # payback from the assumed gas price 1.0 DKK/kWh: 8.75 years
     assert k["payback_years"] == pytest.approx(8.75)
+    # net present cost per tonne: (8.75 − 14.7098) DKK per kWh/a ÷ (0.226667 × 20 t per MWh/a)
+    #   = −1,314.7 DKK/t, below the school's −1,259.5: first
+    assert k["net_cost_per_t_dkk"] == pytest.approx((8.75 - ANNUITY_20) * 1000 / (GAS * 20),
+                                                    abs=0.01)
+    assert k["rank"] == 1
     assert "intet energimærke" in k["explanation"]
 
 
@@ -188,13 +206,20 @@ def test_carbon_capture_changes_the_ranking_only_where_dh_is_involved():
     ccs = rank_renovations(props, labels, proposals,
                            scenario=SCENARIO.with_values(emissions__ccs_enabled=True))
     # without CCS: dh 300 × 1.4201 = 426.0 t > gas 60 × 0.226667 × 20 = 272.0 t
-    #   > oil 30 × 0.3325 × 20 = 199.5 t
+    #   > oil 30 × 0.3325 × 20 = 199.5 t. Net present cost per tonne (1 M DKK each):
+    #   dh (1e6 − 300,000 × 0.8 × 14.7098) / 426.0 = −5,940; gas (1e6 − 60,000 × 14.7098) /
+    #   272.0 = 432; oil (1e6 − 30,000 × 1.4 × 14.7098) / 199.5 = 1,915
     assert list(plain.index) == ["dh", "gas", "oil"]
+    assert plain.loc["dh", "net_cost_per_t_dkk"] == pytest.approx(
+        (1e6 - 300_000 * 0.8 * ANNUITY_20) / (300 * DH_2026_2045), abs=0.5)
     # with CCS from 2029: DH 2029–45 × 0.15 → 300 × (0.0845 + 0.0812 + 0.0779
-    #   + 0.15 × (1.4201 − 0.2436)) = 300 × 0.41998 = 126.0 t: the DH building drops to last
+    #   + 0.15 × (1.4201 − 0.2436)) = 300 × 0.41998 = 126.0 t
     assert ccs.loc["dh", "co2_saved_t_horizon"] == pytest.approx(
         300 * (0.0845 + 0.0812 + 0.0779 + 0.15 * (DH_2026_2045 - 0.2436)))
-    assert list(ccs.index) == ["gas", "oil", "dh"]
+    # it still pays for itself (a negative net cost) over fewer tonnes: −20,079 DKK/t, first
+    assert ccs.loc["dh", "net_cost_per_t_dkk"] == pytest.approx(
+        (1e6 - 300_000 * 0.8 * ANNUITY_20) / ccs.loc["dh", "co2_saved_t_horizon"])
+    assert list(ccs.index) == ["dh", "gas", "oil"]
     # gas and oil tonnes are untouched
     for pid in ("gas", "oil"):
         assert ccs.loc[pid, "co2_saved_t_horizon"] == plain.loc[pid, "co2_saved_t_horizon"]
@@ -220,6 +245,12 @@ def test_ties_are_broken_by_cost_then_id():
     r = rank_renovations(props, labels, proposals, scenario=SCENARIO)
     # equal tonnes; c is cheapest per tonne; a before b by id
     assert list(r.index) == ["c", "a", "b"] and list(r["rank"]) == [1, 2, 3]
+    # with the same net cost per tonne, more tonnes come first
+    more = proposals.assign(heat_saved_kwh_a=[10_000.0, 20_000.0, 10_000.0],
+                            investment_dkk=[100.0, 200.0, 100.0])
+    r = rank_renovations(props, labels, more, scenario=SCENARIO)
+    assert r.loc["a", "net_cost_per_t_dkk"] == pytest.approx(r.loc["b", "net_cost_per_t_dkk"])
+    assert list(r.index) == ["a", "b", "c"]
 
 
 def test_inputs_are_not_mutated():
@@ -246,7 +277,7 @@ def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
     # every municipal building is ranked once, ranks 1..n
     assert len(ranking) == int((owners == "50").sum()) > 100
     assert list(ranking["rank"]) == list(range(1, len(ranking) + 1))
-    assert ranking["co2_saved_t_horizon"].is_monotonic_decreasing
+    assert ranking["net_cost_per_t_dkk"].dropna().is_monotonic_increasing
     # the client's figure: about 60 % of the municipal buildings at label D or worse
     labelled = ranking["label_class"].notna()
     poor = ranking.loc[labelled, "label_class"].astype(str).isin(["D", "E", "F", "G"]).mean()
@@ -254,9 +285,10 @@ def test_bundled_sample_ranking_and_co2_of_the_properties_to_convert():
     assert ranking["explanation"].str.len().gt(40).all()
 
     # properties to convert: ≈ 7,300 × ~18 MWh × ~0.23 t/MWh ≈ 30 kt CO2 in the base year
+    # (at the default scenario's declining gas factor: 0.207 / 0.9 in 2024)
     props = model_dataset(ds, scenario=SCENARIO).properties
     convert = props["is_to_convert"]
-    co2 = property_emissions(props[convert], scenario=SCENARIO, years=[2024])[2024].sum()
+    co2 = property_emissions(props[convert], scenario=DEFAULT, years=[2024])[2024].sum()
     assert 7_300 <= int(convert.sum()) <= 8_000
     assert 20_000 <= co2 <= 45_000
 
@@ -294,3 +326,42 @@ def test_a_label_past_its_valid_to_date_is_to_be_renewed():
     r = rank_renovations(_properties(), labels, PROPOSALS, scenario=SCENARIO)
     assert not r.loc["school", "label_is_valid"]
     assert r.loc["school", "renew_label_first"]
+
+
+def test_a_gas_building_without_district_heating_moves_to_a_heat_pump():
+    # the default scenario: the trajectory's heat pumps arrive by 2035, half of them by 2029
+    r = rank_renovations(_properties(), LABELS, PROPOSALS, scenario=DEFAULT)
+    s = r.loc["school"]
+    assert s["hp_from_year"] == 2029 and pd.isna(s["dh_from_year"])
+    assert s["heat_pump_system"] == "large_radiators"  # 260 MWh / 2,800 h = 93 kW
+    from heatplan.model.heat_pump import heat_pump_factors
+
+    years = list(range(2026, 2046))
+    gas = [(0.189 - 0.084 * k / 5) / 0.9 for k in (1, 2, 3)]  # BR18 gas 2026–2028, ÷ 0.90
+    hp = heat_pump_factors(pd.Series(["large_radiators"]), years[3:], scenario=DEFAULT)
+    assert s["co2_saved_t_horizon"] == pytest.approx(50 * (sum(gas) + hp.to_numpy().sum()))
+    # energy saved at gas 1.0 DKK/kWh 2026–2028, then heat pump 0.8 DKK/kWh
+    d = [1.035 ** -t for t in range(20)]
+    saved = 50_000 * (sum(d[:3]) + 0.8 * sum(d[3:]))
+    assert s["net_present_cost_dkk"] == pytest.approx(450_000 - saved, abs=1)
+    assert "varmepumpe fra 2029 (forventet skift)" in s["explanation"]
+    # district heating wins where the building is offered it
+    r = rank_renovations(_properties(), LABELS, PROPOSALS, scenario=DEFAULT,
+                         dh_from_year=pd.Series({"school": 2027}))
+    assert r.loc["school", "dh_from_year"] == 2027 and pd.isna(r.loc["school", "hp_from_year"])
+
+
+def test_only_the_heat_part_of_a_non_residential_label_counts():
+    # the school's label E with its calculated heat, no proposals: the class step to C.
+    # Heat 260,000 kWh × 1/0.90 (gas) / 2,000 m² = 144.44 kWh/m² of primary energy for heat;
+    # a non-residential label's whole primary energy is heat ÷ 0.7 = 206.35 kWh/m², inside
+    # E's band (D limit 177.1, E limit 217.6 at 2,000 m²); step to C (136.6): 1 − 136.6/206.35
+    r = rank_renovations(_properties(), LABELS, None, scenario=SCENARIO)
+    e_total = 260_000 / 0.9 / 2000 / 0.7
+    c_limit = 135 + 3200 / 2000
+    assert r.loc["school", "heat_saved_mwh_a"] == pytest.approx(260 * (1 - c_limit / e_total))
+    # counted as if all of the label were heat, the same label would sit at E's lower bound
+    all_heat = SCENARIO.with_values(buildings__non_residential_heat_share=1.0)
+    r1 = rank_renovations(_properties(), LABELS, None, scenario=all_heat)
+    d_limit = 175 + 4200 / 2000
+    assert r1.loc["school", "heat_saved_mwh_a"] == pytest.approx(260 * (1 - c_limit / d_limit))

@@ -264,8 +264,12 @@ def test_sample_routing(scenario):
         districts.index[districts["status"].isin(["candidate_dh", "undecided"])])
     assert feed_chain_ends_at_a_feed_point(r.district_feed)
     assert r.district_feed["fed_from"].notna().all()
-    # calibration: all-in cost per trench metre near Vestforbrænding's derived 14,000 DKK
-    assert 12_000 < r.report["cost_dkk_per_trench_m"] < 16_000
+    # calibration: priced all-in (pipes.cost_basis = "all_in", profiles/all_in_utility.toml),
+    # trenches plus service pipes per trench metre near Vestforbrænding's derived 14,000 DKK
+    all_in = pipe_table(scenario.with_values(pipes__cost_basis="all_in"))["cost_dkk_per_m"]
+    cost = (r.trenches["length_m"] * r.trenches["dn"].map(all_in)).sum() + r.service_pipes[
+        "cost_dkk"].sum()
+    assert 12_000 < cost / r.trenches["length_m"].sum() < 16_000
 
 
 def test_routing_is_deterministic_with_stable_ids(routed, town, scenario):

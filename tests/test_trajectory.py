@@ -100,11 +100,39 @@ def test_co2_after_the_plan_counts_only_those_who_switch():
     )
     factors = pd.Series({"natural_gas": 0.2267, "oil": 0.3325, "electric": 0.15,
                          "district_heating": 0.1, "heat_pump": 0.05})
-    after = co2_after_plan(props, factors, new_heat_pump_factor=0.04)
+    # new district heat per MWh sold: 0.1 × 1.2 MWh produced per MWh sold (network losses)
+    after = co2_after_plan(props, factors, heat_pump_factor=0.04, new_dh_factor=0.12)
     assert after.to_dict() == pytest.approx({
-        "connects": 10 * 0.1,  # district heating from its connection year
+        "connects": 10 * 0.12,  # district heating from its connection year, losses included
         "declines": 10 * 0.2267,  # no connection expected: keeps its gas boiler
         "oil_to_hp": 20 * 0.04,  # a new heat pump
         "untouched": 5 * 0.15,
-        "on_dh": 8 * 0.1,
+        "on_dh": 8 * 0.1,  # existing district heating at the declared factor
     })
+
+
+def test_new_district_heat_counts_the_heat_produced_and_own_heat_pumps(case):
+    props, scenario = case
+    gross = pd.Series({"A": 1.25})  # A's network: 1.25 MWh produced per MWh sold
+    table, _ = co2_trajectory(props, pd.Series({"A": 2025}), scenario=scenario,
+                              factors={True: factors(0.01), False: factors(0.05)},
+                              years=YEARS, dh_produced_per_sold=gross)
+    # 2030: P1 80 % DH × 0.05 × 1.25 + 20 % HP × 0.1 → 10 × (0.05 + 0.02) = 0.7; P2 1.0; P3 1.0
+    assert table.loc[2030, "co2_t"] == pytest.approx(2.7)
+    # with the buildings' own heat pumps: catalogue SCOP 3.60 (radiators, 2030) and 4.30 (floor)
+    own = props.assign(heat_pump_system=["house_radiators", "house_radiators",
+                                         "house_floor_heating"])
+    table, _ = co2_trajectory(own, pd.Series({"A": 2025}), scenario=scenario,
+                              factors={True: factors(0.01), False: factors(0.05)}, years=YEARS)
+    el = 0.047  # BR18 electricity 2030
+    assert table.loc[2030, "co2_t"] == pytest.approx(
+        10 * (0.8 * 0.05 + 0.2 * el / 3.6) + 10 * el / 3.6 + 10 * el / 4.3)
+
+
+def test_a_building_switches_to_a_heat_pump_half_way_along_the_path():
+    from heatplan.plan.trajectory import heat_pump_switch_year
+
+    scenario = load_scenario()  # 2024 … 2035: 12 years, half by 2029
+    assert heat_pump_switch_year(scenario) == 2029
+    assert heat_pump_switch_year(scenario.with_values(
+        uptake__remaining_to_heat_pump_year=2027)) == 2025  # 2024 … 2027: 2 of 4 by 2025

@@ -11,55 +11,14 @@ and ``docs/columns.md`` is generated from them by :func:`columns_markdown`
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
-from heatplan.core.schema import DISTRICTS, LABELS, PROPERTIES, STREETS, Layer
-
-
-@dataclass(frozen=True)
-class Label:
-    """A display name in Danish and English."""
-
-    da: str
-    en: str
-
-    def in_lang(self, lang: str) -> str:
-        """The English name for ``"en"``, the Danish one otherwise."""
-        return self.en if lang == "en" else self.da
-
-
-@dataclass(frozen=True)
-class PlanColumn:
-    """A column a stage adds to a table it passes on (or an output derives from one)."""
-
-    name: str
-    dtype: str
-    """Declared dtype; see :data:`DTYPE_MATCHES` for the actual dtypes it allows."""
-    unit: str
-    meaning: str
-    tables: tuple[str, ...]
-    label: Label | None = None
-    """Header in the report (HTML and XLSX); the code name is shown when None."""
-    ranking_label: Label | None = None
-    """Header in the renovation ranking files, where it differs from ``label``."""
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        """The names this declaration covers: ``{pct}`` in the name stands for digits."""
-        return re.compile(re.escape(self.name).replace(r"\{pct\}", r"\d+") + r"\Z")
-
-
-@dataclass(frozen=True)
-class ContractLabels:
-    """Display names of an input-contract column (type, unit, meaning: core/schema.py)."""
-
-    name: str
-    label: Label | None = None
-    ranking_label: Label | None = None
-
+from heatplan.core.column_types import ContractLabels, Label, PlanColumn
+from heatplan.core.columns_economics import ECONOMICS_COLUMNS
+from heatplan.core.columns_works import SHARED_LABELS, SHARED_TABLES, WORKS_COLUMNS, WORKS_TABLES
+from heatplan.core.schema import DISTRICTS, LABELS, PLANNED_WORKS, PROPERTIES, STREETS, Layer
 
 TABLES: dict[str, str] = {
     "properties": "the plan's properties (index `property_id`)",
@@ -78,12 +37,17 @@ TABLES: dict[str, str] = {
     "report_rejected": "the report's list of rejected input rows",
     "gpkg_properties": "the GeoPackage's properties layer: `properties` with two renamed or "
     "added columns",
+    "report_sensitivity": "the report's sensitivity table: the districts whose recommendation "
+    "changes, by case",
+    "report_assumptions": "the report's list of the scenario values that are assumptions",
+    "report_method": "the report's method and references",
+    **WORKS_TABLES,
 }
 """Every table a column can be declared for, with what it is."""
 
 PLAN_TABLES: tuple[str, ...] = (
     "properties", "districts", "trenches", "service_pipes", "district_feed", "renovation",
-    "years", "co2_trajectory", "changes",
+    "years", "co2_trajectory", "changes", *WORKS_TABLES,
 )
 """The tables passed between stages (the rest of :data:`TABLES` are made by outputs)."""
 
@@ -92,6 +56,7 @@ CONTRACT_LAYERS: dict[str, tuple[Layer, ...]] = {
     "districts": (DISTRICTS,),
     "trenches": (STREETS,),
     "renovation": (PROPERTIES, LABELS),
+    "work_conflicts": (PLANNED_WORKS,),
 }
 """The input layers whose contract columns a plan table may carry on unchanged."""
 
@@ -118,7 +83,7 @@ COLUMNS: tuple[PlanColumn, ...] = (
     PlanColumn("is_to_convert", "bool", "", "individual gas or oil heating: the rollout's "
                "target", ("properties",)),
     PlanColumn("heat_demand_mwh_a", "float64", "MWh/year", "delivered heat per year "
-               "(districts: of the properties to convert)",
+               "(districts: of the properties to convert at full take-up)",
                ("properties", "districts", "renovation", "report_phases"),
                Label("Varmebehov (MWh/år)", "Heat demand (MWh/a)"),
                Label("Varmebehov MWh/år", "Heat demand MWh/yr")),
@@ -163,14 +128,15 @@ COLUMNS: tuple[PlanColumn, ...] = (
                "(district_feed: metres it owns outside its polygon)",
                ("districts", "district_feed", "report_phases"),
                Label("Forsyningsledning (m)", "Feeder trench (m)")),
-    PlanColumn("mains_cost_dkk", "float64", "DKK", "own mains plus the share of feeder mains",
-               ("districts",)),
+    PlanColumn("mains_cost_dkk", "float64", "DKK", "own mains plus the share of feeder mains, "
+               "not yet built", ("districts",)),
     PlanColumn("service_cost_dkk", "float64", "DKK", "service pipes of the expected "
                "connections", ("districts",)),
     PlanColumn("connection_cost_dkk", "float64", "DKK", "house connections (substations) of "
                "the expected connections", ("districts",)),
-    PlanColumn("cost_dkk", "float64", "DKK", "investment: a district's mains, service pipes "
-               "and connections; a trench's or service pipe's construction; a year's works",
+    PlanColumn("cost_dkk", "float64", "DKK", "investment: a district's mains not yet built, "
+               "stations, service pipes and connections; a trench's or service pipe's "
+               "construction; a year's works",
                ("districts", "trenches", "service_pipes", "years", "report_phases"),
                Label("Anlægsomkostning (kr.)", "Investment (DKK)")),
     PlanColumn("linear_heat_density_mwh_m_a", "float64", "MWh/m/year", "heat demand per "
@@ -180,23 +146,26 @@ COLUMNS: tuple[PlanColumn, ...] = (
                "demand per metre of trench at the expected take-up", ("districts",)),
     PlanColumn("co2_today_t_a", "float64", "t CO2/year", "CO2 of the properties to convert "
                "today", ("districts",)),
-    PlanColumn("co2_avoided_t_a", "float64", "t CO2/year", "CO2 avoided at the expected "
-               "take-up, base-year factors", ("districts", "report_phases"),
-               Label("CO2 undgået (t/år)", "CO2 avoided (t/a)")),
+    PlanColumn("co2_avoided_t_a", "float64", "t CO2/year", "CO2 of the reference "
+               "(economics.reference) minus CO2 of district heating, average over the study "
+               "period; below 0: district heating emits more", ("districts", "report_phases"),
+               Label("CO2 undgået mod reference (t/år)", "CO2 avoided vs reference (t/a)")),
     PlanColumn("cost_per_t_dkk", "float64", "DKK/t CO2", "investment per tonne of CO2 "
-               "saved", ("districts", "renovation"), Label("Kr. pr. t CO2", "DKK per t CO2")),
-    PlanColumn("dh_cost_dkk_per_mwh", "float64", "DKK/MWh", "yearly cost of district heat, "
-               "investment annuity included", ("districts",)),
-    PlanColumn("hp_cost_dkk_per_mwh", "float64", "DKK/MWh", "yearly cost of heat from "
-               "individual heat pumps", ("districts",)),
+               "saved (districts: against the reference over the study period)",
+               ("districts", "renovation"), Label("Kr. pr. t CO2", "DKK per t CO2")),
+    PlanColumn("dh_cost_dkk_per_mwh", "float64", "DKK/MWh", "socio-economic cost of district "
+               "heat per MWh sold: present value ÷ discounted heat sold", ("districts",)),
+    PlanColumn("hp_cost_dkk_per_mwh", "float64", "DKK/MWh", "socio-economic cost of heat "
+               "from individual heat pumps per MWh", ("districts",)),
     PlanColumn("density_class", "string", "", "class of the linear heat density (critical "
                "… very good), in the plan's language", ("districts",)),
     PlanColumn("passes_density", "bool", "", "the density reaches the scenario's threshold",
                ("districts",)),
-    PlanColumn("is_cheaper_than_heat_pumps", "bool", "", "district heat costs no more per MWh "
-               "than heat pumps", ("districts",)),
-    PlanColumn("economic_recommendation", "string", "", "what the economics alone recommend",
-               ("districts",)),
+    PlanColumn("is_cheaper_than_heat_pumps", "bool", "", "district heating's socio-economic "
+               "present value is no higher than individual heat pumps'", ("districts",)),
+    PlanColumn("economic_recommendation", "string", "", "what the socio-economic comparison "
+               "alone recommends", ("districts",),
+               Label("Samfundsøkonomisk anbefaling", "Socio-economic recommendation")),
     PlanColumn("is_flagged", "bool", "", "a candidate area the economics do not support",
                ("districts",)),
     PlanColumn("reason", "string", "", "why, in words: a district's recommendation, a row's "
@@ -234,8 +203,8 @@ COLUMNS: tuple[PlanColumn, ...] = (
                "to", ("trenches", "service_pipes"), Label("Distrikt-id", "District id")),
     PlanColumn("length_m", "float64", "m", "length", ("trenches", "service_pipes")),
     PlanColumn("dn", "int64", "mm", "nominal pipe size (DN)", ("trenches",)),
-    PlanColumn("peak_kw", "float64", "kW", "downstream peak load × simultaneity",
-               ("trenches",)),
+    PlanColumn("peak_kw", "float64", "kW", "peak load × simultaneity (trenches: downstream; "
+               "districts: of the expected connections)", ("trenches", "districts")),
     PlanColumn("downstream_peak_kw", "float64", "kW", "sum of the downstream peak loads",
                ("trenches",)),
     PlanColumn("n_consumers", "int64", "", "properties downstream", ("trenches",)),
@@ -335,8 +304,8 @@ COLUMNS: tuple[PlanColumn, ...] = (
     PlanColumn("old", "string", "", "the value in the previous plan", ("changes",),
                Label("Før", "Before")),
     PlanColumn("new", "string", "", "the value now", ("changes",), Label("Nu", "Now")),
-    PlanColumn("description", "string", "", "the change in words", ("changes",),
-               Label("Beskrivelse", "Description")),
+    PlanColumn("description", "string", "", "the change in words (method: the text)",
+               ("changes", "report_method"), Label("Beskrivelse", "Description")),
     # ---- derived by the outputs
     PlanColumn("n_districts", "int64", "", "districts in the phase", ("report_phases",),
                Label("Distrikter", "Districts")),
@@ -351,9 +320,15 @@ COLUMNS: tuple[PlanColumn, ...] = (
 )
 """Every declared column, in the order of the tables above."""
 
+COLUMNS = (*COLUMNS, *ECONOMICS_COLUMNS)
+COLUMNS = (*(replace(c, tables=(*c.tables, *SHARED_TABLES.get(c.name, ())),
+                     label=c.label or SHARED_LABELS.get(c.name)) for c in COLUMNS),
+           *WORKS_COLUMNS)
+
 CONTRACT_LABELS: tuple[ContractLabels, ...] = (
     ContractLabels("property_id", Label("Bygnings-id", "Building id")),
     ContractLabels("address", Label("Adresse", "Address")),
+    ContractLabels("postcode", Label("Postnr. og by", "Postcode and town")),
     ContractLabels("bbr_use_code", Label("BBR-anvendelse", "BBR use"),
                    Label("Anvendelse (BBR)", "Use (BBR)")),
     ContractLabels("year_built", Label("Opførelsesår", "Year built"), Label("Opført", "Built")),

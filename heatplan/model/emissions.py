@@ -3,11 +3,18 @@
 Factors (scenario ``emissions.*``, defaults in ``heatplan/scenario/emissions.toml``), all in
 t CO2 per MWh of *delivered* heat (= kg per kWh):
 
-* individual fuels: fuel factor ÷ efficiency (natural gas 0.204 / 0.90, oil 0.266 / 0.80);
-* electric panels: electricity factor of the year ÷ 1.0; heat pumps: ÷ ``heat_pump_scop``;
+* individual fuels: fuel factor ÷ efficiency (natural gas by BR18's year series, like
+  electricity and district heating: 0.105 / 0.90 from 2030; oil 0.266 / 0.80);
+* electric panels: electricity factor of the year ÷ 1.0; heat pumps: ÷ the year's SCOP of
+  their system (:mod:`heatplan.model.heat_pump`; the per-type table takes the typical house
+  with radiators, a building with a ``heat_pump_system`` column its own);
 * district heating: the year's DH factor; with carbon capture (``emissions.ccs_enabled``) from
   ``ccs_start_year`` on, multiplied by ``1 − ccs_capture_share × ccs_covered_share``;
 * solid fuel (biomass) 0; no heating 0.
+
+New district-heating load is counted per MWh *produced* (heat sold plus network losses) at
+:func:`new_load_dh_factor`: the supplier's average factor or the marginal CO2 of added load,
+as ``emissions.dh_co2_basis`` says.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import pandas as pd
 
 from heatplan.core.errors import ScenarioError, require_columns
 from heatplan.core.scenario import Scenario
+from heatplan.model.heat_pump import TYPICAL_SYSTEM, heat_pump_factors, scop_by_year
 from heatplan.model.heating import HEATING_TYPES
 
 logger = logging.getLogger(__name__)
@@ -43,10 +51,11 @@ def _number(scenario: Scenario, key: str, *, low: float, high: float | None = No
     return number
 
 
-def district_heating_factor(scenario: Scenario, years: Iterable[int]) -> np.ndarray:
-    """Return the DH factor (t CO2 per MWh delivered) of each year, with CCS if enabled."""
+def district_heating_factor(scenario: Scenario, years: Iterable[int], *,
+                            key: str = "emissions.district_heating_kg_per_kwh") -> np.ndarray:
+    """Return the DH factor (t CO2 per MWh) of each year from ``key``, with CCS if enabled."""
     years = np.asarray(list(years), dtype=int)
-    factor = scenario.by_year("emissions.district_heating_kg_per_kwh", years)
+    factor = scenario.by_year(key, years)
     if bool(scenario.value("emissions.ccs_enabled")):
         start = int(scenario.value("emissions.ccs_start_year"))
         kept = 1.0 - _number(scenario, "emissions.ccs_capture_share", low=0, high=1) * _number(
@@ -54,6 +63,26 @@ def district_heating_factor(scenario: Scenario, years: Iterable[int]) -> np.ndar
         )
         factor = np.where(years >= start, factor * kept, factor)
     return factor
+
+
+DH_CO2_BASES = ("average", "marginal")
+"""What ``emissions.dh_co2_basis`` may say."""
+
+
+def new_load_dh_factor(scenario: Scenario, years: Iterable[int]) -> np.ndarray:
+    """t CO2 per MWh of district heat produced for new load, by year.
+
+    ``average``: the supplier's average factor (``emissions.district_heating_kg_per_kwh``);
+    ``marginal``: ``emissions.dh_marginal_kg_per_kwh``; both with carbon capture if enabled.
+    """
+    basis = str(scenario.value("emissions.dh_co2_basis"))
+    if basis not in DH_CO2_BASES:
+        msg = (f"Scenario parameter emissions.dh_co2_basis is {basis!r}; use "
+               f"{' or '.join(DH_CO2_BASES)}.")
+        raise ScenarioError(msg)
+    key = ("emissions.district_heating_kg_per_kwh" if basis == "average"
+           else "emissions.dh_marginal_kg_per_kwh")
+    return district_heating_factor(scenario, years, key=key)
 
 
 def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFrame:
@@ -76,7 +105,7 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
     >>> from heatplan.core.scenario import load_scenario
     >>> f = heat_emission_factors(load_scenario(), [2030])
     >>> [round(float(f.loc[t, 2030]), 4) for t in ("natural_gas", "district_heating")]
-    [0.2267, 0.0713]
+    [0.1167, 0.0713]
     """
     years = [int(y) for y in years]
     n = len(years)
@@ -85,7 +114,7 @@ def heat_emission_factors(scenario: Scenario, years: Iterable[int]) -> pd.DataFr
         for name in scenario.section("emissions.efficiency")
     }
     electricity = scenario.by_year("emissions.electricity_kg_per_kwh", years)
-    scop = _number(scenario, "emissions.heat_pump_scop", low=0, low_open=True)
+    scop = scop_by_year(TYPICAL_SYSTEM, years, scenario=scenario)
     rows: dict[str, np.ndarray] = {
         "district_heating": district_heating_factor(scenario, years)
         / eff.get("district_heating", 1.0),
@@ -135,6 +164,7 @@ def property_emissions(
     scenario: Scenario,
     years: Iterable[int],
     dh_from_year: pd.Series | None = None,
+    hp_from_year: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Return each property's CO2 from heating, in t per year, for each year.
 
@@ -142,7 +172,8 @@ def property_emissions(
     ----------
     properties
         Indexed by ``property_id``; ``heat_demand_mwh_a`` and ``heating_type`` (the model
-        stage's columns).
+        stage's columns); with ``heat_pump_system``, a heat pump (today's or a switch to one)
+        counts at the building's own SCOP, else at the typical house's.
     scenario
         Supplies ``emissions.*``.
     years
@@ -150,6 +181,9 @@ def property_emissions(
     dh_from_year
         Optional, indexed by ``property_id``: the year from which a property is heated by
         district heating (empty/NaN: keeps its current heating). Demand is unchanged.
+    hp_from_year
+        Optional, likewise: the year from which it has its own heat pump (district heating
+        wins where both are given).
 
     Returns
     -------
@@ -160,13 +194,23 @@ def property_emissions(
     factors = heat_emission_factors(scenario, years).to_numpy()
     codes, demand = _heating_and_demand(properties)
     values = factors[codes]  # (n, years): each row its type's factors
-    values *= demand[:, None]
+    hp_own = None
+    if "heat_pump_system" in properties.columns:
+        hp_own = heat_pump_factors(properties["heat_pump_system"], years,
+                                   scenario=scenario).to_numpy()
+        is_hp = codes == list(HEATING_TYPES).index("heat_pump")
+        values[is_hp] = hp_own[is_hp]
+    to_hp = _switched(properties.index, years, hp_from_year)
+    if to_hp is not None:
+        hp = (hp_own if hp_own is not None
+              else np.broadcast_to(factors[list(HEATING_TYPES).index("heat_pump")], values.shape))
+        np.copyto(values, hp, where=to_hp)
     switched = _switched(properties.index, years, dh_from_year)
     if switched is not None:
         dh = factors[list(HEATING_TYPES).index("district_heating")]
-        np.copyto(values, demand[:, None] * dh[None, :], where=switched)
+        np.copyto(values, np.broadcast_to(dh[None, :], values.shape), where=switched)
     return pd.DataFrame(
-        values, index=properties.index.rename("property_id"),
+        values * demand[:, None], index=properties.index.rename("property_id"),
         columns=pd.Index(years, name="year"),
     )
 

@@ -5,6 +5,13 @@ The 2018 scale gives each class an upper limit in *primary* energy per m² heate
 ``labels.limits.residential`` and ``labels.limits.non_residential``. A label is valid for
 ``labels.validity_years`` from ``valid_from`` unless ``valid_to`` says otherwise, judged at
 ``labels.reference_date``. An expired label is still evidence, but it is flagged.
+
+A label may state its calculated consumption in fuel units instead of delivered heat (optional
+label columns ``fuel_consumption`` and ``fuel_unit``: ``m3`` of natural gas, ``l`` of heating
+oil, or ``kWh`` / ``MWh`` of delivered heat). :func:`fuel_to_heat_kwh` converts it with the
+calorific value (``emissions.fuel_kwh_per_unit.*``) and the boiler efficiency
+(``emissions.efficiency.*``), and :func:`select_labels` uses it where
+``calculated_heat_kwh_a`` is empty.
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ import logging
 import numpy as np
 import pandas as pd
 
-from heatplan.core.errors import ScenarioError
+from heatplan.core.errors import InputDataError, ScenarioError
 from heatplan.core.scenario import Scenario
 from heatplan.core.schema import LABEL_CLASSES, RESIDENTIAL_USE_CODES
+from heatplan.model.heat_pump import TYPICAL_SYSTEM, scop_by_year
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +35,15 @@ LABEL_CLASS_DTYPE = pd.CategoricalDtype(list(LABEL_CLASSES), ordered=True)
 """Ordered categorical of the label classes, best first (``A2020 < … < G``)."""
 
 _DAYS_PER_YEAR = 365.25
+
+FUEL_UNITS: dict[str, str | None] = {
+    "m3": "natural_gas", "m³": "natural_gas",
+    "l": "oil", "liter": "oil", "litre": "oil",
+    "kwh": None, "mwh": None,
+}
+"""Units of ``fuel_consumption`` (the first word of ``fuel_unit``, lower case, as a label
+prints it: ``m³ Naturgas``, ``liter Fyringsolie``, ``MWh Fjernvarme``) and the fuel they
+measure (None: delivered heat itself)."""
 
 
 def class_limits(
@@ -108,12 +125,14 @@ def primary_energy_per_heat(heating_type: pd.Series, *, scenario: Scenario) -> p
     """Return kWh primary energy per kWh delivered heat for each heating type (label rules).
 
     District heating 0.85; electric panels 1.9; heat pumps 1.9 ÷ SCOP; fuels 1.0 ÷ efficiency
-    (``labels.limits.primary_energy_factor``, ``emissions.efficiency.*``,
-    ``emissions.heat_pump_scop``; domain.md §2.1). Types without heat (``none``) count as 1.0.
+    (``labels.limits.primary_energy_factor``, ``emissions.efficiency.*``, the typical house
+    heat pump's SCOP in ``general.base_year``; domain.md §2.1). Types without heat (``none``)
+    count as 1.0.
     """
     pef = scenario.value("labels.limits.primary_energy_factor")
     eff = scenario.section("emissions.efficiency")
-    scop = float(scenario.value("emissions.heat_pump_scop"))
+    base = int(scenario.value("general.base_year"))
+    scop = float(scop_by_year(TYPICAL_SYSTEM, [base], scenario=scenario)[0])
     per_type = {
         "district_heating": float(pef["district_heating"]),
         "electric": float(pef["electricity"]) / float(eff.get("electric", 1.0)),
@@ -171,6 +190,46 @@ def label_evidence(labels: pd.DataFrame, *, scenario: Scenario) -> pd.DataFrame:
     return table
 
 
+def fuel_to_heat_kwh(amount: pd.Series, unit: pd.Series, *, scenario: Scenario) -> pd.Series:
+    """Delivered heat (kWh/a) of a label's consumption given in fuel units.
+
+    ``m3`` of natural gas × ``emissions.fuel_kwh_per_unit.natural_gas`` × the gas boiler's
+    efficiency; ``l`` of heating oil likewise with the oil values; ``kWh`` and ``MWh`` are heat
+    already. Rows without an amount give NaN.
+
+    Raises
+    ------
+    InputDataError
+        If a unit is not one of :data:`FUEL_UNITS` (naming the labels and the fix).
+
+    Examples
+    --------
+    >>> from heatplan.core.scenario import load_scenario
+    >>> fuel_to_heat_kwh(pd.Series([1859.0, 1500.0, 12.5]),
+    ...                  pd.Series(["m³ Naturgas", "liter Fyringsolie", "MWh Fjernvarme"]),
+    ...                  scenario=load_scenario()).round(0).tolist()
+    [18404.0, 12120.0, 12500.0]
+    """
+    key = unit.astype("string").str.strip().str.lower().str.split().str[0]
+    fuel = key.map(FUEL_UNITS)
+    given = pd.to_numeric(amount, errors="coerce").notna()
+    unknown = given & ~key.isin(list(FUEL_UNITS))
+    if unknown.any():
+        ids = list(unit.index[unknown.to_numpy()][:5])
+        values = sorted(set(unit[unknown].astype(str)))[:5]
+        msg = (f"energy_labels/labels.csv, layer labels, column fuel_unit: labels {ids} have "
+               f"unknown units {values}; start the unit with m3 or m³ (natural gas), l or "
+               "liter (heating oil), kWh or MWh (delivered heat).")
+        raise InputDataError(msg)
+    per_unit = pd.Series(1.0, index=unit.index)
+    for name in ("natural_gas", "oil"):
+        rows = (fuel == name).to_numpy()
+        per_unit[rows] = (float(scenario.value(f"emissions.fuel_kwh_per_unit.{name}"))
+                          * float(scenario.value(f"emissions.efficiency.{name}")))
+    per_unit[(key == "mwh").to_numpy()] = 1000.0
+    return (pd.to_numeric(amount, errors="coerce") * per_unit).where(given)
+
+
 def select_labels(labels: pd.DataFrame | None, *, scenario: Scenario) -> pd.DataFrame:
     """Return the one label that speaks for each property.
 
@@ -182,7 +241,9 @@ def select_labels(labels: pd.DataFrame | None, *, scenario: Scenario) -> pd.Data
     chosen
         Indexed by ``property_id``: ``label_id``, ``label_class``, ``label_is_valid``,
         ``label_age_years``, ``label_heated_area_m2``, ``calculated_heat_kwh_a``,
-        ``heat_supply``, ``valid_from``, ``valid_to``.
+        ``heat_supply``, ``valid_from``, ``valid_to``. A label's ``calculated_heat_kwh_a`` is
+        filled from ``fuel_consumption`` in ``fuel_unit`` where empty
+        (:func:`fuel_to_heat_kwh`).
     """
     columns = [
         "label_id", "label_class", "label_is_valid", "label_age_years", "label_heated_area_m2",
@@ -196,6 +257,11 @@ def select_labels(labels: pd.DataFrame | None, *, scenario: Scenario) -> pd.Data
     for optional in ("heated_area_m2", "calculated_heat_kwh_a", "heat_supply"):
         if optional not in ev.columns:
             ev[optional] = np.nan
+    if "fuel_consumption" in ev.columns and "fuel_unit" in ev.columns:
+        from_fuel = fuel_to_heat_kwh(ev["fuel_consumption"].set_axis(ev["label_id"]),
+                                     ev["fuel_unit"].set_axis(ev["label_id"]), scenario=scenario)
+        heat = pd.to_numeric(ev["calculated_heat_kwh_a"], errors="coerce")
+        ev["calculated_heat_kwh_a"] = heat.fillna(pd.Series(from_fuel.to_numpy(), ev.index))
     ev["property_id"] = ev["property_id"].astype(str)
     ev = ev.sort_values(
         ["property_id", "label_is_valid", "valid_from", "label_id"],

@@ -18,12 +18,13 @@ from heatplan.core.dataset import Dataset
 from heatplan.core.scenario import Scenario
 from heatplan.model.demand import estimate_heat_demand
 from heatplan.model.emissions import heat_emission_factors
+from heatplan.model.heat_pump import heat_pump_factors, heat_pump_system
 from heatplan.model.heating import classify_heating, is_convertible
 from heatplan.model.labels import select_labels
 
 MODEL_COLUMNS: tuple[str, ...] = (
     "heating_type", "is_to_convert", "heat_demand_mwh_a", "demand_source", "peak_load_kw",
-    "co2_t_a",
+    "heat_pump_system", "co2_t_a",
 )
 """Columns the model stage adds to the properties, in this order."""
 
@@ -63,7 +64,8 @@ def model_properties(
     """The properties with :data:`MODEL_COLUMNS`, and the label chosen for each property.
 
     ``factors`` is the CO2 factor table the scenario counts with (:meth:`Model.factors`);
-    ``co2_t_a`` (t/a) is today's heating at its ``general.base_year`` column.
+    ``co2_t_a`` (t/a) is today's heating at its ``general.base_year`` column, a heat pump's at
+    its own system's SCOP (:mod:`heatplan.model.heat_pump`).
     """
     out = properties.copy()  # the dataset stays as it was read
     out["heating_type"] = classify_heating(out["heating_installation"], out.get("heating_fuel"))
@@ -71,9 +73,13 @@ def model_properties(
     chosen = select_labels(labels, scenario=scenario)
     demand = estimate_heat_demand(out, chosen, scenario=scenario)
     out = out.join(demand[["heat_demand_mwh_a", "demand_source", "peak_load_kw"]])
-    base = factors[int(scenario.value("general.base_year"))]
-    out["co2_t_a"] = (out["heat_demand_mwh_a"].astype(float)
-                      * out["heating_type"].map(base).fillna(0.0).astype(float))
+    out["heat_pump_system"] = heat_pump_system(out["peak_load_kw"], out["year_built"],
+                                               scenario=scenario)
+    year = int(scenario.value("general.base_year"))
+    factor = out["heating_type"].map(factors[year]).fillna(0.0).astype(float)
+    own_hp = heat_pump_factors(out["heat_pump_system"], [year], scenario=scenario)[year]
+    factor = factor.where(~out["heating_type"].eq("heat_pump"), own_hp)
+    out["co2_t_a"] = out["heat_demand_mwh_a"].astype(float) * factor
     return out, chosen
 
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from heatplan.outputs.style import INDIVIDUAL_COLOUR, phase_colour
+from heatplan.outputs.style import INDIVIDUAL_COLOUR, NEUTRAL_COLOUR, phase_colour
 from heatplan.outputs.texts import check_lang, format_number, text
 from heatplan.plan.result import Plan
 
@@ -291,3 +291,50 @@ def figure_svg(fig: Figure) -> str:
         svg,
         count=1,
     )
+
+
+TORNADO_COLUMNS = 3
+"""Panels per row of the tornado chart."""
+
+
+def tornado_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
+    """One tornado panel per district with a socio-economic comparison.
+
+    Each bar runs from the district's present-value difference (district heating − reference,
+    million DKK) to the difference when one driver is lowered (light) or raised (dark) by the
+    scenario's sensitivity share, or take-up is at its low or high case; the drivers with the
+    widest swing are on top. None when no district has a comparison.
+    """
+    from heatplan.outputs.report_economics import compared_districts
+    from heatplan.plan.economics.sensitivity import TORNADO_PAIRS, case_column
+
+    check_lang(lang)
+    districts = compared_districts(plan.districts)
+    if not len(districts) or case_column("trench_low") not in districts:
+        return None
+    rows = -(-len(districts) // TORNADO_COLUMNS)
+    fig = Figure(figsize=(9.0, 1.9 * rows + 0.6))
+    for i, (did, row) in enumerate(districts.iterrows()):
+        ax = fig.add_subplot(rows, TORNADO_COLUMNS, i + 1)
+        base = float(row["npv_difference_mdkk"])
+        bars = sorted(
+            ((text(f"driver_{d}", lang), float(row[case_column(lo)]), float(row[case_column(hi)]))
+             for d, lo, hi in TORNADO_PAIRS),
+            key=lambda b: abs(b[2] - b[1]))
+        ys = np.arange(len(bars))
+        for y, (_name, low, high) in zip(ys, bars, strict=True):
+            ax.barh(y, low - base, left=base, color="#9ecae1", height=0.7)
+            ax.barh(y, high - base, left=base, color="#08519c", height=0.7)
+        ax.axvline(base, color=NEUTRAL_COLOUR, linewidth=0.8)
+        ax.axvline(0.0, color="#d62728", linewidth=0.8, linestyle="--")
+        ax.set_yticks(ys, [b[0] for b in bars], fontsize=6)
+        ax.tick_params(axis="x", labelsize=6)
+        _number_axis(ax.xaxis, lang, decimals=0)
+        name = str(row["name"]) if "name" in districts else str(did)
+        ax.set_title(f"{did} {name}", fontsize=7)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.text(0.5, 0.005, text("chart_npv_difference", lang), ha="center", fontsize=8)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.4 / (1.9 * rows + 0.6) + 0.02,
+                        top=1 - 0.3 / (1.9 * rows + 0.6), wspace=0.6, hspace=0.7)
+    return fig

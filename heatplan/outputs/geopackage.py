@@ -83,6 +83,9 @@ _PROPERTY_ORDER = [
     "co2_before_t_a",
     "co2_after_t_a",
 ]
+# Columns shown first in the districts layer: the recommendation and its economics.
+_DISTRICT_ORDER = ["name", "status", "recommendation", "npv_dh_mdkk", "npv_hp_mdkk",
+                   "npv_difference_mdkk", "heat_loss_share", "co2_dh_t_a", "co2_hp_t_a"]
 # Candidate names for CO2 after conversion, read from the plan's properties if present.
 CO2_AFTER_COLUMNS = ("co2_after_t_a", "co2_planned_t_a", "co2_plan_t_a")
 
@@ -274,9 +277,13 @@ def _properties_layer(plan: Plan) -> gpd.GeoDataFrame:
     if "district_id" in props and "name" in plan.districts:
         names = plan.districts["name"].astype("string")
         props.insert(0, "district_name", props["district_id"].map(names).astype("string"))
-    first = [c for c in _PROPERTY_ORDER if c in props]
-    rest = [c for c in props.columns if c not in first]
-    return props[first + rest]
+    return _first(props, _PROPERTY_ORDER)
+
+
+def _first(table: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """``table`` with the columns of ``order`` first (those it has), the others after."""
+    first = [c for c in order if c in table]
+    return table[first + [c for c in table.columns if c not in first]]
 
 
 def _renovation_layer(plan: Plan) -> pd.DataFrame:
@@ -308,7 +315,7 @@ def plan_layers(plan: Plan, lang: str = "da") -> list[OutputLayer]:
     check_lang(lang)
     tables: list[tuple[str, pd.DataFrame | None]] = [
         ("varmeplansomraader", heat_plan_areas(plan, lang)),
-        ("districts", plan.districts),
+        ("districts", _first(plan.districts, _DISTRICT_ORDER)),
         ("properties", _properties_layer(plan)),
         ("trenches", plan.trenches),
         ("service_pipes", plan.service_pipes),

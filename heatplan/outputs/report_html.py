@@ -11,7 +11,13 @@ import html
 import numpy as np
 
 from heatplan.core.columns import column_label
-from heatplan.outputs.charts import co2_chart, connections_chart, figure_svg, timeline_chart
+from heatplan.outputs.charts import (
+    co2_chart,
+    connections_chart,
+    figure_svg,
+    timeline_chart,
+    tornado_chart,
+)
 from heatplan.outputs.report_tables import ReportTable, decimals_for, report_tables, total_label
 from heatplan.outputs.texts import check_lang, format_number, format_year, is_missing, text
 from heatplan.plan.result import Plan
@@ -79,7 +85,10 @@ _HTML_RENOVATION_COLUMNS = [
     "co2_saved_t_horizon",
     "co2_saved_t_target",
     "co2_reduction_t",
+    "net_cost_per_t_dkk",
     "cost_per_t_dkk",
+    "dh_from_year",
+    "hp_from_year",
     "payback_years",
     "explanation",
     "reason",
@@ -92,7 +101,8 @@ def _html_table(table: ReportTable, lang: str) -> str:
     if table.key == "renovation" and len(data.columns) > len(_HTML_RENOVATION_COLUMNS) // 2:
         data = data[[c for c in _HTML_RENOVATION_COLUMNS if c in data.columns]]
     if data.empty:
-        key = "no_changes" if table.key == "changes" else "none_rejected"
+        key = {"changes": "no_changes", "sensitivity": "no_flips"}.get(table.key,
+                                                                        "none_rejected")
         return f'<p class="note">{html.escape(text(key, lang))}</p>'
     parts = ['<div class="scroll"><table>']
     if table.key == "summary":
@@ -134,6 +144,20 @@ def _html_table(table: ReportTable, lang: str) -> str:
     return "\n".join(parts)
 
 
+_NOTES = {"household": "note_household", "assumptions": "note_assumptions"}
+"""A note shown under the heading of these sections."""
+
+
+def _tornado(plan: Plan, lang: str) -> list[str]:
+    """The tornado charts' heading, note and figure; nothing without a comparison."""
+    fig = tornado_chart(plan, lang=lang)
+    if fig is None:
+        return []
+    return [f"<h2>{html.escape(text('sec_tornado', lang))}</h2>",
+            f'<p class="note">{html.escape(text("note_tornado", lang))}</p>',
+            f"<figure>{figure_svg(fig)}</figure>"]
+
+
 def render_html(plan: Plan, *, lang: str = "da") -> str:
     """Return the coordination report as one self-contained HTML document."""
     check_lang(lang)
@@ -167,10 +191,16 @@ def render_html(plan: Plan, *, lang: str = "da") -> str:
         notes = plan.summary.get("co2_notes") if key == "sec_co2" else None
         if isinstance(notes, list | tuple):
             body.extend(f"<p>{html.escape(str(n))}</p>" for n in notes)
-    for key in ("districts", "phases", "years", "renovation", "changes", "rejected"):
+    for key in ("method", "districts", "economics", "household", "sensitivity", "assumptions",
+                "phases", "years", "renovation", "changes", "rejected"):
         if key in tables:
             body.append(f"<h2>{html.escape(tables[key].title)}</h2>")
+            note = _NOTES.get(key)
+            if note:
+                body.append(f'<p class="note">{html.escape(text(note, lang))}</p>')
             body.append(_html_table(tables[key], lang))
+        if key == "sensitivity":
+            body.extend(_tornado(plan, lang))
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

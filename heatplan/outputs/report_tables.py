@@ -114,7 +114,8 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
 
     Keys: ``n_to_convert``, ``n_dh``, ``n_heat_pump``, ``n_districts``, ``n_districts_dh``,
     ``n_phases``, ``trench_km``, ``service_km``, ``cost_dkk``, ``heat_dh_gwh_a``,
-    ``co2_avoided_t_a``, ``first_year``, ``last_year``, ``target_year``, ``target_co2_t_a``,
+    ``co2_avoided_t_a``, ``npv_difference_mdkk``, ``heat_loss_share``, ``sunk_cost_dkk``,
+    ``first_year``, ``last_year``, ``target_year``, ``target_co2_t_a``,
     ``plan_co2_target_year_t_a``, ``n_rejected``, ``n_renovation``.
     """
     props, districts = plan.properties, plan.districts
@@ -137,6 +138,9 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
         "cost_dkk": _sum(districts[dh_districts(districts)], "cost_dkk"),
         "heat_dh_gwh_a": float(heat.sum()) / 1000 if len(heat) else None,
         "co2_avoided_t_a": _sum(districts[dh_districts(districts)], "co2_avoided_t_a"),
+        "npv_difference_mdkk": _sum(districts[dh_districts(districts)], "npv_difference_mdkk"),
+        "heat_loss_share": _loss_share(districts),
+        "sunk_cost_dkk": _sum(districts, "sunk_cost_dkk"),
         "first_year": int(starts.min()) if len(starts) else None,
         "last_year": int(ends.max()) if len(ends) else None,
         "target_year": None,
@@ -156,6 +160,17 @@ def summary_figures(plan: Plan) -> dict[str, float | int | None]:
         if plan_cols and year in traj.index:
             out["plan_co2_target_year_t_a"] = float(traj.at[year, plan_cols[0]])
     return out
+
+
+def _loss_share(districts: pd.DataFrame) -> float | None:
+    """Heat lost ÷ heat fed into the new networks of the plan's district-heating districts."""
+    if "heat_loss_mwh_a" not in districts or "heat_sold_mwh_a" not in districts:
+        return None
+    rec = districts.get("recommendation", pd.Series("", index=districts.index))
+    dh = districts[rec.astype("string").eq(_DH).fillna(False).to_numpy()]
+    loss = _sum(dh, "heat_loss_mwh_a") or 0.0
+    fed = loss + (_sum(dh, "heat_sold_mwh_a") or 0.0)
+    return loss / fed if fed > 0 else None
 
 
 def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
@@ -179,6 +194,12 @@ def _summary_table(plan: Plan, lang: str) -> pd.DataFrame:
         (text("sum_heat_gwh", lang), fig["heat_dh_gwh_a"], 1),
         (text("sum_co2_avoided", lang), fig["co2_avoided_t_a"], 0),
     ]
+    if fig["npv_difference_mdkk"] is not None:
+        rows.append((text("sum_npv_difference", lang), fig["npv_difference_mdkk"], 1))
+    if fig["heat_loss_share"] is not None:
+        rows.append((text("sum_heat_loss_share", lang), fig["heat_loss_share"], -2))
+    if fig["sunk_cost_dkk"]:
+        rows.append((text("sum_sunk", lang), fig["sunk_cost_dkk"] / 1e6, 1))
     if fig["target_year"] is not None:
         rows.append((text("sum_target", lang, year=fig["target_year"]), fig["target_co2_t_a"], 0))
         if fig["plan_co2_target_year_t_a"] is not None:
@@ -212,6 +233,7 @@ _DISTRICT_COLUMNS = [
     "name",
     "status",
     "recommendation",
+    "economic_recommendation",
     "phase",
     "start_year",
     "end_year",
@@ -228,6 +250,8 @@ _DISTRICT_COLUMNS = [
     "feeder_trench_m",
     "cost_dkk",
     "linear_heat_density_mwh_m_a",
+    "heat_loss_share",
+    "npv_difference_mdkk",
     "co2_avoided_t_a",
     "cost_per_t_dkk",
     "fed_from",
@@ -247,8 +271,9 @@ def _districts_table(plan: Plan, lang: str) -> pd.DataFrame:
     districts = pd.DataFrame(plan.districts.drop(columns=plan.districts.geometry.name))
     cols = [c for c in _DISTRICT_COLUMNS if c in districts]
     table = districts[cols].copy()
-    if "recommendation" in table:
-        table["recommendation"] = [recommendation_text(v, lang) for v in table["recommendation"]]
+    for col in ("recommendation", "economic_recommendation"):
+        if col in table:
+            table[col] = [recommendation_text(v, lang) for v in table[col]]
     if "status" in table:
         table["status"] = [code_text("status", v, lang) for v in table["status"]]
     if "fed_from" in table:
@@ -323,8 +348,9 @@ def _rejected_table(plan: Plan) -> pd.DataFrame:
 
 
 def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
-    """Return the report's tables in order: summary, districts, phases, years, renovation,
-    changes (when a previous plan was given) and rejected input (when any)."""
+    """Return the report's tables in order: summary, districts, the economics (method,
+    socio-economics, household and utility, sensitivity, assumptions), phases, years,
+    renovation, changes (when a previous plan was given) and rejected input (when any)."""
     check_lang(lang)
     districts = _districts_table(plan, lang)
     phases = _phases_table(plan)
@@ -354,6 +380,7 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
         ),
         ReportTable("renovation", text("sec_renovation", lang), _renovation_table(plan, lang)),
     ]
+    tables[2:2] = _economics_tables(plan, lang)
     if plan.co2_trajectory is not None and len(plan.co2_trajectory):
         trajectory = plan.co2_trajectory.copy()
         trajectory.index.name = "year"
@@ -367,6 +394,23 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
     if len(rejected):
         tables.append(ReportTable("rejected", text("sec_rejected", lang), rejected))
     return tables
+
+
+def _economics_tables(plan: Plan, lang: str) -> list[ReportTable]:
+    """Method, socio-economics, household and utility, sensitivity and assumptions."""
+    from heatplan.outputs import report_economics as econ
+
+    if "npv_difference_mdkk" not in plan.districts:
+        return []
+    return [
+        ReportTable("method", text("sec_method", lang), econ.method_table(plan, lang)),
+        ReportTable("economics", text("sec_economics", lang), econ.economics_table(plan, lang)),
+        ReportTable("household", text("sec_household", lang), econ.household_table(plan, lang)),
+        ReportTable("sensitivity", text("sec_sensitivity", lang),
+                    econ.sensitivity_table(plan, lang)),
+        ReportTable("assumptions", text("sec_assumptions", lang),
+                    econ.assumptions_table(plan.scenario)),
+    ]
 
 
 def _renovation_table(plan: Plan, lang: str) -> pd.DataFrame:
@@ -397,6 +441,8 @@ def decimals_for(column: str) -> int | None:
     name = column.lower()
     if "share" in name:
         return -2
+    if name.endswith("_mdkk"):
+        return 1
     if name in {"year", "phase", "rank"} or name.endswith("_year") or name.endswith("year"):
         return -1
     if "density" in name or name.endswith("_km") or name.startswith("co2") or "_co2" in name:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from heatplan.outputs.report_tables import summary_figures
+from heatplan.outputs.texts import text
 from heatplan.plan.result import Plan
 
 
@@ -95,6 +96,33 @@ def _co2_lines(plan: Plan) -> list[str]:
     return lines
 
 
+def _economics_lines(plan: Plan) -> list[str]:
+    """The socio-economic comparison in two lines: who wins, heat loss, what flips."""
+    from heatplan.outputs.report_economics import compared_districts
+    from heatplan.plan.economics import total_loss_share
+
+    compared = compared_districts(plan.districts)
+    if not len(compared) or plan.scenario is None:
+        return []
+    has_dh = compared["npv_dh_mdkk"].notna()
+    cheaper = compared.index[has_dh & compared["npv_difference_mdkk"].le(0)]
+    s = plan.scenario
+    area = str(s.value("network.area_type"))
+    low, high = s.value("network.line_loss_range")[area]
+    flips = compared.get("sensitivity_flips", pd.Series("", index=compared.index))
+    n_flip = int(flips.fillna("").astype(str).str.len().gt(0).sum())
+    return [
+        f"Socio-economics ({s.value('economics.study_period_years')} years, reference "
+        f"{text('reference_' + str(s.value('economics.reference')), 'en')}): district heating "
+        "is cheaper in "
+        f"{len(cheaper)} of {int(has_dh.sum())} districts"
+        + (f" ({', '.join(map(str, cheaper))})" if len(cheaper) else ""),
+        f"  heat loss {total_loss_share(compared[has_dh]):.1%} of the heat fed into the new "
+        f"networks (catalogue, {area}: {low:.0%}–{high:.0%}); {n_flip} districts change "
+        "recommendation in some sensitivity case (see the report)",
+    ]
+
+
 def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
     """Return the plan's headline figures as lines of text (English; reasons in ``lang``)."""
     props = plan.properties
@@ -116,6 +144,7 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
     if plan.summary.get("street_graph"):
         lines.append("Street graph: " + plan.summary["street_graph"])
     lines.append(_schedule_line(plan.summary))
+    lines += _economics_lines(plan)
     individual = districts[districts["recommendation"].eq("individual_heat_pump")]
     if len(individual):
         lines.append("Districts recommended for individual heat pumps:")
@@ -125,7 +154,7 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
     if len(flagged):
         lines.append(
             f"Flagged for review: {len(flagged)} candidate districts stay district heating by "
-            "their status, though the cost comparison favours heat pumps "
+            "their status, though the socio-economic comparison favours heat pumps "
             "(see each district's reason; set economics.switch_candidate_below_threshold to "
             "switch them): " + ", ".join(f"{d} {n}" for d, n in flagged["name"].items())
         )

@@ -114,7 +114,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "da": "Varmebehov, konverterede ejendomme (GWh/år)",
         "en": "Heat demand, converted properties (GWh/a)",
     },
-    "sum_co2_avoided": {"da": "CO2 undgået (t/år)", "en": "CO2 avoided (t/a)"},
+    "sum_co2_avoided": {
+        "da": "CO2 undgået mod referencen, fjernvarmedistrikter (t/år)",
+        "en": "CO2 avoided against the reference, district-heating districts (t/a)",
+    },
     "sum_first_year": {"da": "Første anlægsår", "en": "First construction year"},
     "sum_last_year": {"da": "Sidste anlægsår", "en": "Last construction year"},
     "sum_target": {"da": "CO2-mål {year} (t/år)", "en": "CO2 target {year} (t/a)"},
@@ -236,6 +239,208 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Rejected rows of input layer {layer}",
     },
 }
+
+
+ECONOMICS_TEXTS: dict[str, dict[str, str]] = {
+    # report sections
+    "sec_method": {"da": "Metode og kilder", "en": "Method and references"},
+    "sec_economics": {
+        "da": "Samfundsøkonomi pr. energidistrikt",
+        "en": "Socio-economics per energy district",
+    },
+    "sec_household": {
+        "da": "Brugerøkonomi og selskabsøkonomi",
+        "en": "The household's bill and the utility's budget",
+    },
+    "sec_sensitivity": {"da": "Følsomhedsanalyse", "en": "Sensitivity analysis"},
+    "sec_tornado": {
+        "da": "Følsomhed pr. distrikt (tornadodiagram)",
+        "en": "Sensitivity per district (tornado chart)",
+    },
+    "no_flips": {
+        "da": "Intet distrikt skifter anbefaling i nogen af følsomhedsberegningerne.",
+        "en": "No district changes recommendation in any of the sensitivity cases.",
+    },
+    "note_household": {
+        "da": "Typisk årlig udgift (median af distriktets ejendomme, inkl. afgifter og moms) og "
+              "selskabets budget i et år ved forventet tilslutning (ekskl. moms).",
+        "en": "Typical yearly cost (median of the district's properties, taxes and VAT "
+              "included) and the utility's budget in a year at the expected take-up (excl. VAT).",
+    },
+    "note_assumptions": {
+        "da": "Værdier uden kilde (markeret som antagelser i scenariet); erstat dem med egne tal "
+              "i en scenariefil.",
+        "en": "Values without a source (marked as assumptions in the scenario); replace them "
+              "with your own figures in a scenario file.",
+    },
+    "note_tornado": {
+        "da": "Forskel i nutidsværdi, fjernvarme − reference (mio. kr.), når én forudsætning "
+              "sænkes (lys) eller hæves (mørk); til venstre for 0 er fjernvarme billigst.",
+        "en": "Difference in present value, district heating − reference (million DKK), when "
+              "one assumption is lowered (light) or raised (dark); left of 0 district heating "
+              "is cheaper.",
+    },
+    # summary
+    "sum_npv_difference": {
+        "da": "Nutidsværdi fjernvarme − reference, fjernvarmedistrikter (mio. kr.)",
+        "en": "Present value district heating − reference, DH districts (million DKK)",
+    },
+    "sum_heat_loss_share": {
+        "da": "Varmetab i de nye net (andel af varmen)",
+        "en": "Heat loss in the new networks (share of the heat)",
+    },
+    "sum_sunk": {
+        "da": "Allerede anlagte ledninger, ikke medregnet (mio. kr.)",
+        "en": "Mains already built, not counted (million DKK)",
+    },
+    # charts
+    "chart_npv_difference": {
+        "da": "Fjernvarme − reference (mio. kr.)",
+        "en": "District heating − reference (million DKK)",
+    },
+    "chart_low": {"da": "sænket", "en": "lowered"},
+    "chart_high": {"da": "hævet", "en": "raised"},
+    "driver_trench": {"da": "Tracé", "en": "Trench"},
+    "driver_production": {"da": "Varmeprod.", "en": "Heat prod."},
+    "driver_electricity": {"da": "Elpris", "en": "Electricity"},
+    "driver_heat_pump": {"da": "Varmepumpe", "en": "Heat pump"},
+    "driver_loss": {"da": "Varmetab", "en": "Heat loss"},
+    "driver_takeup": {"da": "Tilslutning", "en": "Take-up"},
+    "reference_heat_pump": {"da": "individuelle varmepumper", "en": "individual heat pumps"},
+    "reference_gas": {"da": "individuelle gaskedler", "en": "individual gas boilers"},
+    "basis_average": {
+        "da": "leverandørens gennemsnitlige CO2-faktor",
+        "en": "the supplier's average CO2 factor",
+    },
+    "basis_marginal": {
+        "da": "den marginale CO2 ved øget last",
+        "en": "the marginal CO2 of added load",
+    },
+    # method (topic, text)
+    "topic_method": {"da": "Metode", "en": "Method"},
+    "topic_prices": {"da": "Priser", "en": "Prices"},
+    "topic_rate": {"da": "Kalkulationsrente", "en": "Calculation rate"},
+    "topic_investment": {"da": "Investeringer", "en": "Investments"},
+    "topic_loss": {"da": "Varmetab", "en": "Heat loss"},
+    "topic_co2": {"da": "CO2", "en": "CO2"},
+    "topic_recommendation": {"da": "Anbefaling", "en": "Recommendation"},
+    "topic_sensitivity": {"da": "Følsomhed", "en": "Sensitivity"},
+    "topic_household": {"da": "Brugerøkonomi", "en": "Household"},
+    "topic_utility": {"da": "Selskabsøkonomi", "en": "Utility"},
+    "topic_reference": {"da": "Kilde", "en": "Reference"},
+    "text_method": {
+        "da": "Samfundsøkonomisk sammenligning pr. energidistrikt efter Energistyrelsens "
+              "Vejledning i samfundsøkonomiske analyser på energiområdet (juli 2021): "
+              "fjernvarme mod referencen, {reference} (§2.5), over {years} år fra {first}, med "
+              "samme tilslutningsforløb i begge (§2.8). Resultat: nutidsværdi af hvert "
+              "alternativ, forskellen, de største poster og CO2.",
+        "en": "Socio-economic comparison per energy district following Energistyrelsen's "
+              "Vejledning i samfundsøkonomiske analyser på energiområdet (July 2021): district "
+              "heating against the reference, {reference} (§2.5), over {years} years from "
+              "{first}, with the same connection course in both (§2.8). Result: the present "
+              "value of each alternative, the difference, the main items and CO2.",
+    },
+    "text_prices": {
+        "da": "Faktorpriser uden afgifter × nettoafgiftsfaktor {naf}; faste {price_year}-priser. "
+              "Teknologikatalogernes EUR i 2015-priser omregnes med {eur} kr./EUR og "
+              "forbrugerprisindekset (Danmarks Statistik PRIS113). Varmeproduktionspris "
+              "{production} kr./MWh; el og gas efter scenariets prisstier.",
+        "en": "Factor prices without taxes × net tax factor {naf}; fixed {price_year} prices. "
+              "The technology catalogues' EUR at 2015 prices are converted at {eur} DKK/EUR "
+              "and the consumer price index (Danmarks Statistik PRIS113). Heat production "
+              "{production} DKK/MWh; electricity and gas follow the scenario's price paths.",
+    },
+    "text_rate": {
+        "da": "{rate} pr. år i år 0–{step}, derefter {later}; genanskaffelse ved endt levetid "
+              "og lineær scrapværdi i slutåret.",
+        "en": "{rate} a year in years 0–{step}, then {later}; reinvestment at the end of a "
+              "lifetime and a linear scrap value in the final year.",
+    },
+    "text_investment": {
+        "da": "Tracé pr. meter efter ledningens kapacitetsinterval og områdetype ({area}), "
+              "stikledning pr. enhed, vekslerstation pr. MW, fjernvarmeunit, varmepumpe og "
+              "gaskedel fra Energistyrelsens teknologikataloger. Ledninger anlagt før {first} "
+              "er sunk costs: de tælles ikke med, men vises som allerede anlagt.",
+        "en": "Trench per metre by the pipe's capacity band and area type ({area}), service "
+              "line per unit, exchanger station per MW, house substation, heat pump and gas "
+              "boiler from Energistyrelsen's technology catalogues. Mains built before {first} "
+              "are sunk costs: not counted, shown as already built.",
+    },
+    "text_loss": {
+        "da": "Beregnet pr. ledning og stikledning ud fra dimension og isoleringsserie {series} "
+              "(Wallentén) ved {ts}/{tr} °C og jord {tg} °C: {loss} % af varmen i de nye net "
+              "(katalogets interval {low}–{high} %); plus {station} % i vekslerstationer og "
+              "pumpeel {pump} % af varmen. Varme at producere = solgt varme + tab.",
+        "en": "Computed per pipe and service pipe from its DN and insulation series {series} "
+              "(Wallentén) at {ts}/{tr} °C and ground {tg} °C: {loss} % of the heat in the new "
+              "networks (the catalogue's range {low}–{high} %); plus {station} % in exchanger "
+              "stations and pumping electricity {pump} % of the heat. Heat to produce = heat "
+              "sold + losses.",
+    },
+    "text_co2": {
+        "da": "Fjernvarmens CO2 pr. produceret MWh med {basis} (emissions.dh_co2_basis = "
+              "{basis_code}); el-, fjernvarme- og gasfaktorer år for år fra BR18 Bilag 2 Tabel "
+              "8; varmepumpens SCOP pr. bygning og år fra teknologikataloget (samme tal til "
+              "økonomi og CO2); CO2 værdisat med scenariets prissti.",
+        "en": "District heating's CO2 per MWh produced with {basis} (emissions.dh_co2_basis = "
+              "{basis_code}); electricity, district-heating and gas factors year by year from "
+              "BR18 Bilag 2 Tabel 8; the heat pump's SCOP per building and year from the "
+              "technology catalogue (the same for cost and CO2); CO2 valued at the scenario's "
+              "price path.",
+    },
+    "text_recommendation": {
+        "da": "Fjernvarme, hvor nutidsværdien ikke er højere end referencens; den lineære "
+              "varmetæthed vises som screeningsflag. Kandidatområder beholdes og markeres, når "
+              "samfundsøkonomien peger på varmepumper.",
+        "en": "District heating where its present value is no higher than the reference's; "
+              "linear heat density is shown as a screening flag. Candidate areas are kept and "
+              "flagged where the socio-economics point to heat pumps.",
+    },
+    "text_sensitivity": {
+        "da": "±{share} % på tracépris, varmeproduktionspris, elpris, varmepumpeinvestering og "
+              "varmetab; endelig tilslutning {takeups}; nettet prissat all-in "
+              "(kalibreringsprofilen profiles/all_in_utility.toml).",
+        "en": "±{share} % on trench cost, heat production cost, electricity price, heat-pump "
+              "investment and heat loss; final take-up {takeups}; the network priced all-in "
+              "(the calibration profile profiles/all_in_utility.toml).",
+    },
+    "text_household": {
+        "da": "Typisk årlig udgift inkl. afgifter og moms: fjernvarme (tilslutningsbidrag "
+              "annuiseret, fast og variabel tarif, unit-service), egen varmepumpe (investering "
+              "annuiseret, el med den reducerede elvarmeafgift, service) og fortsat gas.",
+        "en": "Typical yearly cost incl. taxes and VAT: district heating (connection fee "
+              "annualised, fixed and variable tariff, unit service), an own heat pump "
+              "(investment annualised, electricity at the reduced heating tax, service) and "
+              "keeping gas.",
+    },
+    "text_utility": {
+        "da": "Selskabets investering og et typisk år ved forventet tilslutning: "
+              "tarifindtægter mod varmekøb, pumpeel, drift og annuitet af investeringen.",
+        "en": "The utility's investment and a typical year at the expected take-up: tariff "
+              "income against heat bought, pumping, O&M and the investment's annuity.",
+    },
+}
+"""Words of the district economics in the report (merged into :data:`TEXTS`)."""
+
+TEXTS.update(ECONOMICS_TEXTS)
+
+REFERENCES: tuple[str, ...] = (
+    "Energistyrelsen: Vejledning i samfundsøkonomiske analyser på energiområdet (juli 2021).",
+    "Finansministeriet: Ny vejledning i samfundsøkonomiske konsekvensvurderinger (fm.dk, 22 "
+    "Jun 2023): nettoafgiftsfaktor 1,28; diskonteringsrente 3,5 / 2,5 / 1,5 %.",
+    "Energistyrelsen: Technology Data for Energy Transport (energy_transport_datasheet.xlsx), "
+    "sheets 113_12–113_16.",
+    "Energistyrelsen: Technology Data for Individual Heating Plants (March 2018), sheets 202, "
+    "203.1, 207.3, 207.5.",
+    "Bygningsreglementet BR18, Bilag 2 Tabel 8 (CO2e-faktorer for el, fjernvarme og gas).",
+    "Energistyrelsen/HBEMO: Håndbog for energikonsulenter HB2016 §9.3.1 (brændværdier).",
+    "Danmarks Statistik: Forbrugerprisindeks PRIS113 (2015 = 100); Danmarks Nationalbank: "
+    "centralkurs 746,038 kr. pr. 100 EUR.",
+    "Wallentén, P. (1991): Steady-state heat loss from insulated pipes (twin pipes); "
+    "isoplus twin-pipe dimensions as in the IBPSA Modelica library.",
+    "Samfundsøkonomiske beregningsforudsætninger (Energistyrelsen 2019) §2.2: sunk costs.",
+)
+"""The references the economics use, listed in the report's method section."""
 
 
 def text(key: str, lang: str = "da", **fields: object) -> str:

@@ -8,20 +8,29 @@ Heat saved per building (MWh/a):
   proposals of old EMO records) are ignored.
 * **class step**, where there are no proposals (or no label): the step from the building's
   current specific primary energy ``E`` to the upper limit ``L_t`` of the target class
-  (``renovation.target_class``) at its own heated area. Delivered heat is primary energy ÷ the
-  supply's factor (DH 0.85, electricity 1.9, fuels 1.0 ÷ efficiency;
-  :func:`heatplan.model.labels.primary_energy_per_heat`), so at an unchanged supply the share
-  of heat saved is ``1 − L_t / E``, applied to the building's heat demand. ``E`` comes from a
-  valid label's calculated heat (× the factor ÷ area), held inside its class's band; else the
-  middle of the label class's band; without a label, the middle of
-  ``renovation.class_without_label``'s band. The band of G is taken as F's limit plus the
-  width of the E–F band.
+  (``renovation.target_class``) at its own heated area. A class limit bounds a label's whole
+  primary energy; only its heat part counts (``h``: 1 for homes,
+  ``buildings.non_residential_heat_share`` for other buildings, whose labels also count the
+  building's operating electricity). Delivered heat is primary energy ÷ the supply's factor
+  (DH 0.85, electricity 1.9, fuels 1.0 ÷ efficiency;
+  :func:`heatplan.model.labels.primary_energy_per_heat`). ``E`` comes from a valid label's
+  calculated heat (× the factor ÷ area ÷ ``h``), held inside its class's band; else the middle
+  of the label class's band; without a label, the middle of
+  ``renovation.class_without_label``'s band (the band of G is F's limit plus the E–F width).
+  The step saves ``h × (E − L_t)`` of heat's ``h × E``: a share ``1 − L_t / E`` of the heat.
 
-CO2 saved in year ``y`` = heat saved × the t CO2/MWh factor of the heating the building has in
-``y``: its current heating, or district heating from its ``dh_from_year``; with or without
-carbon capture per the scenario (:mod:`heatplan.model.emissions`). Savings count from
-``renovation.first_saving_year`` to ``general.horizon_end_year``. Ranked by tonnes over that
-horizon (more first), then DKK per tonne (less first), then ``property_id``.
+Each building follows its own heating path over the years: district heating from its
+``dh_from_year`` (its expected connection year), else a heat pump from the year the CO2
+trajectory expects one (:func:`heatplan.plan.trajectory.heat_pump_switch_year`) where it heats
+with gas or oil today, else today's heating. CO2 saved in year ``y`` = heat saved × the t
+CO2/MWh factor of the heating in use in ``y`` (a heat pump at the building's own SCOP; with or
+without carbon capture per the scenario, :mod:`heatplan.model.emissions`); the energy saved is
+priced at ``renovation.heat_price_dkk_per_kwh`` of that heating. Savings count from
+``renovation.first_saving_year`` to ``general.horizon_end_year``.
+
+Ranked by the net present cost per tonne (investment − the discounted energy savings, at the
+calculation rate of ``economics.discount_rate``, ÷ the tonnes; cheapest first, a profitable
+renovation below zero), then by tonnes (more first), then ``property_id``.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from heatplan.core.errors import ScenarioError, require_columns
 from heatplan.core.scenario import Scenario
 from heatplan.core.schema import LABEL_CLASSES, MUNICIPAL_OWNER_TYPE
 from heatplan.model.emissions import property_emissions
+from heatplan.model.heat_pump import TYPICAL_SYSTEM
 from heatplan.model.heating import HEATING_TYPES
 from heatplan.model.labels import (
     LABEL_CLASS_DTYPE,
@@ -45,6 +55,8 @@ from heatplan.model.labels import (
     is_residential,
     primary_energy_per_heat,
 )
+from heatplan.plan.economics.present_value import scenario_discount_factors
+from heatplan.plan.trajectory import heat_pump_switch_year
 
 logger = logging.getLogger(__name__)
 
@@ -183,17 +195,19 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
                   "lowers the value of the saving")
         on_dh_from = int(switch)
     else:
-        supply = f"{current} hele perioden" if da else f"{current} throughout"
+        supply = _heat_pump_path(current, row.get("hp_from_year"), first, last, da)
         on_dh_from = None
     if ccs_year is not None and on_dh_from is not None and ccs_year <= last:
         supply += (f"; CO2-fangst fra {ccs_year}" if da else f"; carbon capture from {ccs_year}")
-    cost = _number(row["cost_per_t_dkk"], lang)
+    net = _number(row["net_cost_per_t_dkk"], lang)
     text = (
         f"{tonnes} t CO2 sparet {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t i "
-        f"{target_year}): {mwh} MWh/år mindre varme {basis}; {supply}; {cost} kr./t"
+        f"{target_year}): {mwh} MWh/år mindre varme {basis}; {supply}; nettonutidsomkostning "
+        f"{net} kr./t (investering minus tilbagediskonteret energibesparelse)"
         if da else
         f"{tonnes} t CO2 saved {first}–{last} ({_number(row['co2_saved_t_target'], lang)} t in "
-        f"{target_year}): {mwh} MWh/yr less heat {basis}; {supply}; DKK {cost}/t"
+        f"{target_year}): {mwh} MWh/yr less heat {basis}; {supply}; net present cost DKK "
+        f"{net}/t (investment less discounted energy savings)"
     )
     if row["heat_saved_mwh_a"] <= 0:
         kind = "rentable " if row["proposal_set"] == "profitable" else ""
@@ -207,6 +221,17 @@ def _explain(row: dict, *, lang: Lang, first: int, last: int, target_year: int,
     if row["renew_label_first"]:
         text = f"{RENEW_LABEL_TEXT[lang]}: " + text
     return text
+
+
+def _heat_pump_path(current: str, hp_year: object, first: int, last: int, da: bool) -> str:
+    """Today's heating throughout, or until the expected switch to a heat pump."""
+    if hp_year is None or pd.isna(hp_year) or int(hp_year) > last:
+        return f"{current} hele perioden" if da else f"{current} throughout"
+    year = max(int(hp_year), first)
+    return (f"{current} til {year - 1}, varmepumpe fra {year} (forventet skift) sænker værdien "
+            "af besparelsen" if da else
+            f"{current} until {year - 1}, a heat pump from {year} (expected switch) lowers the "
+            "value of the saving")
 
 
 def rank_renovations(
@@ -242,9 +267,10 @@ def rank_renovations(
     Returns
     -------
     ranking
-        Indexed by ``property_id``, sorted by ``rank`` (1 = largest CO2 saving). Money in DKK,
-        heat in MWh/a, CO2 in t; ``co2_saved_t_horizon`` sums ``first_saving_year`` to
-        ``horizon_end_year``, ``co2_saved_t_target`` is the saving in ``general.target_year``.
+        Indexed by ``property_id``, sorted by ``rank`` (1 = lowest net present cost per tonne).
+        Money in DKK, heat in MWh/a, CO2 in t; ``co2_saved_t_horizon`` sums
+        ``first_saving_year`` to ``horizon_end_year``, ``co2_saved_t_target`` is the saving in
+        ``general.target_year``; ``dh_from_year`` and ``hp_from_year`` give the heating path.
     """
     own = _own_buildings(properties)
     settings = _Settings.of(scenario, lang)
@@ -256,16 +282,13 @@ def rank_renovations(
                                                         scenario)
     investment, saving_dkk = _money(own, by_label, has_prop, step_mwh, saved_mwh,
                                     median_cost, scenario)
-    switch, co2 = _co2_saved(own, saved_mwh, dh_from_year, settings, scenario)
-    co2_total = co2.sum(axis=1)
-    co2_target = (co2[settings.target_year] if settings.target_year in co2.columns
-                  else pd.Series(0.0, own.index))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cost_per_t = (investment / co2_total).where(co2_total > 0)
-        payback = (investment / saving_dkk).where(saving_dkk > 0)
+    path = _heating_path(own, dh_from_year, scenario)
+    co2 = _co2_saved(own, saved_mwh, path, settings, scenario)
+    values = _per_tonne(investment, saving_dkk, co2, _discounted_savings(
+        own, saved_mwh, path, settings, scenario), settings)
     out = pd.DataFrame(
         {
-            **_building_columns(own, chosen, switch, settings, scenario),
+            **_building_columns(own, chosen, path, settings, scenario),
             "saving_basis": np.where(has_prop, "proposals", "class_step"),
             "proposal_set": proposal_set,
             "n_proposals": n_prop,
@@ -274,10 +297,7 @@ def rank_renovations(
             "heat_saved_mwh_a": saved_mwh,
             "investment_dkk": investment.fillna(0.0),
             "saving_dkk_a": saving_dkk,
-            "co2_saved_t_horizon": co2_total,
-            "co2_saved_t_target": co2_target,
-            "cost_per_t_dkk": cost_per_t,
-            "payback_years": payback,
+            **values,
         },
         index=own.index,
     )
@@ -285,9 +305,28 @@ def rank_renovations(
     logger.info(
         "Ranked %d municipal buildings: %d from proposals, %d from a class step; %.0f t CO2 "
         "over %d–%d", len(out), int(has_prop.sum()), int((~has_prop).sum()),
-        float(co2_total.sum()), settings.first, settings.last,
+        float(out["co2_saved_t_horizon"].sum()), settings.first, settings.last,
     )
     return out
+
+
+def _per_tonne(investment: pd.Series, saving_dkk: pd.Series, co2: pd.DataFrame,
+               savings_pv: pd.Series, settings: _Settings) -> dict[str, pd.Series]:
+    """Tonnes over the horizon and in the target year, cost and net present cost per tonne,
+    simple payback."""
+    total = co2.sum(axis=1)
+    target = (co2[settings.target_year] if settings.target_year in co2.columns
+              else pd.Series(0.0, co2.index))
+    npc = investment.fillna(0.0) - savings_pv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "co2_saved_t_horizon": total,
+            "co2_saved_t_target": target,
+            "cost_per_t_dkk": (investment / total).where(total > 0),
+            "net_present_cost_dkk": npc,
+            "net_cost_per_t_dkk": (npc / total).where(total > 0),
+            "payback_years": (investment / saving_dkk).where(saving_dkk > 0),
+        }
 
 
 @dataclass(frozen=True)
@@ -335,7 +374,12 @@ def _own_buildings(properties: pd.DataFrame) -> pd.DataFrame:
 
 def _class_step_share(own: pd.DataFrame, chosen: pd.DataFrame, settings: _Settings,
                       scenario: Scenario) -> np.ndarray:
-    """Share of heat saved by the step to the target class: 1 − L_target / E_current."""
+    """Share of heat saved by the step to the target class: 1 − L_target / E_current.
+
+    ``E_current`` is the label's whole primary energy: a valid label's calculated heat ÷ the
+    heat share ``h`` (1 for homes, ``buildings.non_residential_heat_share`` otherwise), held in
+    the class's band; the step's saving counts for heat in proportion ``h``.
+    """
     area = own["heated_area_m2"].astype(float)
     residential = is_residential(own["bbr_use_code"])
     label_class = chosen["label_class"].astype(LABEL_CLASS_DTYPE)
@@ -344,7 +388,10 @@ def _class_step_share(own: pd.DataFrame, chosen: pd.DataFrame, settings: _Settin
     per_heat = primary_energy_per_heat(own["heating_type"], scenario=scenario)
     calc = pd.to_numeric(chosen["calculated_heat_kwh_a"], errors="coerce")
     label_area = pd.to_numeric(chosen["label_heated_area_m2"], errors="coerce").fillna(area)
-    from_calc = (calc * per_heat / label_area).where(chosen["label_is_valid"].eq(True))
+    heat_share = np.where(residential, 1.0,
+                          float(scenario.value("buildings.non_residential_heat_share")))
+    from_calc = (calc * per_heat / label_area / heat_share).where(
+        chosen["label_is_valid"].eq(True))
     current = np.where(
         from_calc.notna(), np.clip(from_calc.to_numpy(dtype=float), lower, upper),
         (lower + upper) / 2,
@@ -388,22 +435,61 @@ def _money(own: pd.DataFrame, by_label: pd.DataFrame, has_prop: pd.Series,
     return investment, saving_dkk
 
 
-def _co2_saved(own: pd.DataFrame, saved_mwh: pd.Series, dh_from_year: pd.Series | None,
-               settings: _Settings, scenario: Scenario) -> tuple[pd.Series | None, pd.DataFrame]:
-    """Each building's district-heating year (or None) and its t CO2 saved per year."""
-    switch = None
+def _heating_path(own: pd.DataFrame, dh_from_year: pd.Series | None, scenario: Scenario
+                  ) -> pd.DataFrame:
+    """Each building's ``dh_from_year`` and ``hp_from_year`` (float, NaN where none).
+
+    A building on individual gas or oil (``is_to_convert``) without district heating gets a
+    heat pump in :func:`heat_pump_switch_year`; district heating wins where both apply.
+    """
+    dh = pd.Series(np.nan, index=own.index)
     if dh_from_year is not None:
-        switch = pd.to_numeric(dh_from_year, errors="coerce")
-        switch.index = switch.index.astype(str)
-        switch = switch.reindex(own.index)
-    co2 = property_emissions(
-        pd.DataFrame({"heating_type": own["heating_type"], "heat_demand_mwh_a": saved_mwh}),
-        scenario=scenario, years=settings.years, dh_from_year=switch,
-    )
-    return switch, co2
+        given = pd.to_numeric(dh_from_year, errors="coerce").astype(float)
+        given.index = given.index.astype(str)
+        dh = given[~given.index.duplicated(keep="first")].reindex(own.index)
+    convertible = (own["is_to_convert"].astype(bool) if "is_to_convert" in own.columns
+                   else pd.Series(False, index=own.index))
+    hp = pd.Series(float(heat_pump_switch_year(scenario)), index=own.index).where(
+        convertible & dh.isna())
+    return pd.DataFrame({"dh_from_year": dh, "hp_from_year": hp})
 
 
-def _building_columns(own: pd.DataFrame, chosen: pd.DataFrame, switch: pd.Series | None,
+def _saving_table(own: pd.DataFrame, saved_mwh: pd.Series) -> pd.DataFrame:
+    """The buildings as :func:`property_emissions` reads them, with the heat saved as demand."""
+    system = (own["heat_pump_system"] if "heat_pump_system" in own.columns
+              else pd.Series(TYPICAL_SYSTEM, index=own.index))
+    return pd.DataFrame({"heating_type": own["heating_type"], "heat_demand_mwh_a": saved_mwh,
+                         "heat_pump_system": system})
+
+
+def _co2_saved(own: pd.DataFrame, saved_mwh: pd.Series, path: pd.DataFrame,
+               settings: _Settings, scenario: Scenario) -> pd.DataFrame:
+    """t CO2 saved per building and year along its heating path."""
+    return property_emissions(_saving_table(own, saved_mwh), scenario=scenario,
+                              years=settings.years, dh_from_year=path["dh_from_year"],
+                              hp_from_year=path["hp_from_year"])
+
+
+def _discounted_savings(own: pd.DataFrame, saved_mwh: pd.Series, path: pd.DataFrame,
+                        settings: _Settings, scenario: Scenario) -> pd.Series:
+    """Present value (DKK, at the first saving year) of the energy saved along the path.
+
+    Each year's heat saved × ``renovation.heat_price_dkk_per_kwh`` of the heating in use.
+    """
+    prices = {k: float(v) for k, v in scenario.value("renovation.heat_price_dkk_per_kwh").items()}
+    years = np.asarray(settings.years, dtype=float)
+    today = own["heating_type"].map(prices).fillna(0.0).to_numpy()[:, None]
+    price = np.broadcast_to(today, (len(own), len(years))).copy()
+    hp = path["hp_from_year"].to_numpy(dtype=float)[:, None]
+    dh = path["dh_from_year"].to_numpy(dtype=float)[:, None]
+    price = np.where(years[None, :] >= hp, prices.get("heat_pump", 0.0), price)
+    price = np.where(years[None, :] >= dh, prices.get("district_heating", 0.0), price)
+    factors = scenario_discount_factors(scenario, len(years))[: len(years)]
+    value = (saved_mwh.to_numpy(dtype=float)[:, None] * 1000.0 * price) @ factors
+    return pd.Series(value, index=own.index)
+
+
+def _building_columns(own: pd.DataFrame, chosen: pd.DataFrame, path: pd.DataFrame,
                       settings: _Settings, scenario: Scenario) -> dict[str, object]:
     """The ranking's columns that describe the building and its label."""
     validity = float(scenario.value("labels.validity_years"))
@@ -414,8 +500,10 @@ def _building_columns(own: pd.DataFrame, chosen: pd.DataFrame, switch: pd.Series
         "year_built": own["year_built"],
         "heated_area_m2": own["heated_area_m2"].astype(float),
         "heating_type": own["heating_type"],
-        "dh_from_year": (switch if switch is not None
-                         else pd.Series(np.nan, own.index)).astype("Int64"),
+        "heat_pump_system": (own["heat_pump_system"] if "heat_pump_system" in own.columns
+                             else pd.Series(TYPICAL_SYSTEM, index=own.index)),
+        "dh_from_year": path["dh_from_year"].round().astype("Int64"),
+        "hp_from_year": path["hp_from_year"].round().astype("Int64"),
         "heat_demand_mwh_a": own["heat_demand_mwh_a"].astype(float),
         "demand_source": own["demand_source"],
         "label_id": chosen["label_id"],
@@ -431,12 +519,13 @@ def _building_columns(own: pd.DataFrame, chosen: pd.DataFrame, switch: pd.Series
 
 def _ranked(out: pd.DataFrame, settings: _Settings, scenario: Scenario, lang: Lang
             ) -> pd.DataFrame:
-    """Sort by tonnes (more first), DKK per tonne, id; add ``rank`` and ``explanation``."""
+    """Sort by net present cost per tonne (cheapest first; none last), tonnes (more first), id;
+    add ``rank`` and ``explanation``."""
     order = out.assign(
+        _c=out["net_cost_per_t_dkk"].astype(float).fillna(np.inf).round(6),
         _t=-out["co2_saved_t_horizon"].round(9),
-        _c=out["cost_per_t_dkk"].fillna(np.inf),
         _id=out.index,
-    ).sort_values(["_t", "_c", "_id"], kind="mergesort").index
+    ).sort_values(["_c", "_t", "_id"], kind="mergesort").index
     out = out.loc[order]
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     ccs_year = (int(scenario.value("emissions.ccs_start_year"))
@@ -477,8 +566,12 @@ def renovation_co2_by_year(
         "heating_type": ranking["heating_type"],
         "heat_demand_mwh_a": ranking["heat_saved_mwh_a"].astype(float),
     })
+    if "heat_pump_system" in ranking.columns:
+        table["heat_pump_system"] = ranking["heat_pump_system"]
+    hp = ranking["hp_from_year"].astype("Float64") if "hp_from_year" in ranking.columns else None
     return property_emissions(table, scenario=scenario, years=years,
-                              dh_from_year=ranking["dh_from_year"].astype("Float64"))
+                              dh_from_year=ranking["dh_from_year"].astype("Float64"),
+                              hp_from_year=hp)
 
 
 __all__ = ["LIMITED_CLASSES", "RENEW_LABEL_TEXT", "rank_renovations", "renovation_co2_by_year"]

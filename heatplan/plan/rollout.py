@@ -19,18 +19,25 @@ import pandas as pd
 
 from heatplan.core.errors import require_columns
 from heatplan.core.scenario import Scenario
+from heatplan.model.emissions import new_load_dh_factor
+from heatplan.model.heat_pump import heat_pump_factors
 from heatplan.model.heating import heating_mix
 from heatplan.plan.economics import (
+    BILL_COLUMNS,
     DISTRICT_HEATING,
     EXISTING,
     INDIVIDUAL,
     district_economics,
     district_works,
+    household_bills,
     recommend_districts,
     segment_parent,
+    sunk_segments,
     transit_note,
     trench_costs,
 )
+from heatplan.plan.network.heat_loss import heat_loss_mwh_a
+from heatplan.plan.network.pipes import service_line_cost_dkk, size_pipes
 from heatplan.plan.result import Plan
 from heatplan.plan.revision import apply_progress, compare_plans, fixed_districts
 from heatplan.plan.schedule import ScheduleMethod
@@ -42,7 +49,8 @@ from heatplan.plan.uptake import expected_connections, property_years, scenario_
 logger = logging.getLogger(__name__)
 
 ROLLOUT_INPUT_COLUMNS: tuple[str, ...] = (
-    "district_id", "heating_type", "is_to_convert", "heat_demand_mwh_a", "co2_t_a",
+    "district_id", "heating_type", "is_to_convert", "heat_demand_mwh_a", "peak_load_kw",
+    "heat_pump_system", "co2_t_a",
 )
 """Property columns the rollout needs; all but ``district_id`` come from the model stage."""
 
@@ -84,8 +92,7 @@ def plan_rollout(
     districts
         Index ``district_id``; ``name``, ``status``, optional ``planned_phase``, geometry.
     routing
-        ``trenches``, ``service_pipes`` and ``district_feed`` tables as attributes or keys
-        (:class:`heatplan.plan.network.routing.Routing`).
+        ``trenches``, ``service_pipes``, ``district_feed`` (attributes or keys; ``Routing``).
     scenario
         Supplies ``economics.*``, ``phasing.*``, ``uptake.*``, ``emissions.*``, ``general.*``.
     factors
@@ -113,9 +120,10 @@ def plan_rollout(
     years = _Years.of(scenario)
     own = factors[bool(scenario.value("emissions.ccs_enabled"))]
 
-    rec, is_built = _recommend(props, dists, trenches, service, feed, scenario=scenario,
-                               factors=own, base_year=years.base, lang=lang)
     fixed = fixed_districts(props, prev_dists, first_year=years.first)
+    done = set(fixed.index[fixed["is_done"].astype(bool)])
+    rec, is_built = _recommend(props, dists, trenches, service, feed, scenario=scenario,
+                               factors=own, base_year=years.base, lang=lang, done=done)
     curve = scenario_curve(scenario, years.horizon - min(years.base, years.first) + 60)
     problem = build_problem(rec, props, scenario=scenario, factors=own, fixed=fixed,
                             curve=curve)
@@ -127,7 +135,7 @@ def plan_rollout(
     out_d = _plan_districts(dists, rec, sched, props)
     out_p = _plan_properties(props, prev_props, rec, sched, scenario=scenario, curve=curve,
                              first_year=years.first)
-    out_t = _plan_trenches(trenches, is_built, sched)
+    out_t = _plan_trenches(trenches, is_built, sched, scenario=scenario, done=done)
     table, traj, notes = _years_and_co2(out_p, rec, sched, problem, curve, years,
                                         scenario=scenario, factors=factors, lang=lang)
     changes = (compare_plans(prev_props, prev_dists, out_p, out_d, lang=lang)
@@ -139,7 +147,8 @@ def plan_rollout(
                 "n/a" if report["gap"] is None else f"{report['gap']:.2%}")
     return Plan(
         properties=_like(out_p, properties), districts=_like(out_d, districts),
-        trenches=_like(out_t, trenches), service_pipes=service, years=table,
+        trenches=_like(out_t, trenches), years=table,
+        service_pipes=_like(_plan_service_pipes(service, props, scenario=scenario), service),
         co2_trajectory=traj, changes=changes, summary=report, scenario=scenario,
     )
 
@@ -188,11 +197,14 @@ def _previous_tables(previous: Any) -> tuple[pd.DataFrame | None, pd.DataFrame |
 def _recommend(
     props: pd.DataFrame, dists: pd.DataFrame, trenches: pd.DataFrame, service: pd.DataFrame,
     feed: pd.DataFrame | None, *, scenario: Scenario, factors: pd.DataFrame, base_year: int,
-    lang: str,
+    lang: str, done: set,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """District economics, recommendation and works; which trench segments are built."""
+    """District economics, recommendation and works; which trench segments are built.
+
+    ``done`` are the districts built before the first plan year: their mains are sunk.
+    """
     econ = district_economics(props, dists, trenches, service, feed, scenario=scenario,
-                              factors=factors, base_year=base_year)
+                              factors=factors, base_year=base_year, done=done)
     rec = recommend_districts(econ, scenario=scenario, lang=lang)
     status = props["connection_status"].astype(str)
     committed = props.loc[props["is_to_convert"].astype(bool) & status.isin(
@@ -280,18 +292,64 @@ def _plan_properties(
                                 min_year=first_year)
     for col in plan_years.columns:
         out_p[col] = plan_years[col].reindex(out_p.index).astype("Int64")
-    return out_p
+    return out_p.join(_household_columns(out_p, scenario=scenario))
 
 
-def _plan_trenches(trenches: pd.DataFrame, is_built: pd.Series, sched: pd.DataFrame
-                   ) -> pd.DataFrame:
-    """The routed trenches with ``is_built``, ``construction_year`` and ``phase``."""
+def _household_columns(props: pd.DataFrame, *, scenario: Scenario) -> pd.DataFrame:
+    """The household's money per property (DKK incl. VAT), where it applies.
+
+    ``connection_fee_dkk`` and ``bill_dh_dkk_a`` where district heating is offered (not to
+    properties already connected: their fee is paid), ``bill_heat_pump_dkk_a`` for every
+    property to convert, ``bill_gas_dkk_a`` for those heated by natural gas.
+    """
+    out = pd.DataFrame(np.nan, index=props.index, columns=list(BILL_COLUMNS))
+    conv = props["is_to_convert"].astype(bool)
+    if not conv.any():
+        return out
+    needed = props.loc[conv]
+    if "bbr_use_code" not in needed.columns:
+        needed = needed.assign(bbr_use_code="")
+    bills = household_bills(needed, scenario=scenario)
+    offered = props["recommendation"].eq(DISTRICT_HEATING) & conv
+    connected = props["connection_status"].astype(str).eq("connected")
+    out.loc[offered, "bill_dh_dkk_a"] = bills["bill_dh_dkk_a"]
+    out.loc[offered & ~connected, "connection_fee_dkk"] = bills["connection_fee_dkk"]
+    out.loc[conv, "bill_heat_pump_dkk_a"] = bills["bill_heat_pump_dkk_a"]
+    gas = conv & props["heating_type"].eq("natural_gas")
+    out.loc[gas, "bill_gas_dkk_a"] = bills["bill_gas_dkk_a"]
+    return out.astype(float)
+
+
+def _plan_trenches(trenches: pd.DataFrame, is_built: pd.Series, sched: pd.DataFrame, *,
+                   scenario: Scenario, done: set) -> pd.DataFrame:
+    """The routed trenches with ``is_built``, ``construction_year``, ``phase``, ``is_sunk``
+    (built before the first plan year) and ``heat_loss_mwh_a`` (from DN and length)."""
     out_t = trenches.copy()
+    if "dn" in out_t.columns and len(out_t):
+        out_t["cost_dkk"] = trench_costs(out_t, scenario=scenario)
+        out_t["heat_loss_mwh_a"] = heat_loss_mwh_a(out_t["dn"], out_t["length_m"],
+                                                   scenario=scenario)
+    out_t["is_sunk"] = sunk_segments(out_t, done).astype(bool)
     out_t["is_built"] = is_built.reindex(out_t.index, fill_value=False).astype(bool)
     out_t["construction_year"] = _segment_years(trenches, is_built, sched)
     out_t["phase"] = out_t["district_id"].map(sched["phase"]).astype("Int64").where(
         out_t["is_built"], pd.NA)
     return out_t
+
+
+def _plan_service_pipes(service: pd.DataFrame, props: pd.DataFrame, *, scenario: Scenario
+                        ) -> pd.DataFrame:
+    """The service pipes with the catalogue's ``cost_dkk`` by the property's peak load and
+    ``heat_loss_mwh_a`` (a pipe of the DN its property's peak needs)."""
+    out = service.copy()
+    if not len(out) or "length_m" not in out.columns:
+        return out
+    peak = props["peak_load_kw"].reindex(out.index).astype(float).fillna(0.0).to_numpy()
+    length = out["length_m"].astype(float).to_numpy()
+    out["cost_dkk"] = service_line_cost_dkk(peak, length, scenario=scenario)
+    dn, _ = size_pipes(peak, scenario=scenario)
+    out["heat_loss_mwh_a"] = heat_loss_mwh_a(dn, length, scenario=scenario)
+    return out
 
 
 def _years_and_co2(
@@ -301,16 +359,20 @@ def _years_and_co2(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The years table with CO2, the CO2 trajectory and its notes; adds ``co2_after_t_a``."""
     table, conn_years = _years_table(out_p, rec, sched, problem, curve, years)
+    gross = rec["heat_produced_mwh_a"] / rec["heat_sold_mwh_a"].where(
+        rec["heat_sold_mwh_a"] > 0)
     traj, notes = co2_trajectory(out_p, sched["end_year"], scenario=scenario, factors=factors,
-                                 years=list(range(years.base, years.horizon + 1)), lang=lang)
+                                 years=list(range(years.base, years.horizon + 1)), lang=lang,
+                                 dh_produced_per_sold=gross)
     table["co2_t"] = traj["co2_t"].reindex(conn_years).to_numpy()
     table["co2_avoided_t"] = (traj["co2_no_plan_t"] - traj["co2_t"]).reindex(
         conn_years).to_numpy()
     own = factors[bool(scenario.value("emissions.ccs_enabled"))][years.base]
-    scop_ratio = float(scenario.value("emissions.heat_pump_scop")) / float(
-        scenario.value("emissions.heat_pump_scop_new"))
-    out_p["co2_after_t_a"] = co2_after_plan(
-        out_p, own, new_heat_pump_factor=float(own["heat_pump"]) * scop_ratio)
+    hp = heat_pump_factors(out_p["heat_pump_system"], [years.base], scenario=scenario)
+    new_dh = float(new_load_dh_factor(scenario, [years.base])[0])
+    per_sold = out_p["district_id"].map(gross).astype(float).fillna(1.0) * new_dh
+    out_p["co2_after_t_a"] = co2_after_plan(out_p, own, heat_pump_factor=hp[years.base],
+                                            new_dh_factor=per_sold)
     return table, traj, notes
 
 

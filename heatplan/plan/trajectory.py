@@ -13,10 +13,13 @@ All properties count, not only those converted. Per year ``t`` a property's deli
   assumption);
 * the remainder keeps today's heating.
 
-Each part is multiplied by the t CO2 / MWh factor of its heating type in year ``t``
-(``model.emissions.heat_emission_factors``), with and without carbon capture at
-Vestforbrænding (not secured, domain.md §6.4), and with the final take-up at the scenario's
-value and at each of ``uptake.sensitivity_shares``.
+Each part is multiplied by the t CO2 / MWh factor of its heating in year ``t``
+(``model.emissions.heat_emission_factors``): today's heating by its type; a heat pump by the
+building's own SCOP (:mod:`heatplan.model.heat_pump`, the same SCOP the economics count); new
+district heating by the factor for new load (``emissions.dh_co2_basis``) per MWh *produced*,
+i.e. × the district's heat produced per heat sold (network and station losses). All of it with
+and without carbon capture (not secured, domain.md §6.4), and with the final take-up at the
+scenario's value and at each of ``uptake.sensitivity_shares``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from heatplan.core.scenario import Scenario
+from heatplan.model.emissions import new_load_dh_factor
+from heatplan.model.heat_pump import heat_pump_factors
 from heatplan.plan.uptake import scenario_curve
 
 logger = logging.getLogger(__name__)
@@ -71,6 +76,25 @@ def _dh_share(properties: pd.DataFrame, district_end: pd.Series, years: list[int
     return share
 
 
+def heat_pump_switch_year(scenario: Scenario) -> int:
+    """The year one building on individual gas or oil is expected to have a heat pump.
+
+    The trajectory moves the remaining individual gas and oil heating to heat pumps on a
+    straight line from ``phasing.first_year`` to ``uptake.remaining_to_heat_pump_year``; a
+    building's expected switch is the first year by which half of them have moved.
+
+    Examples
+    --------
+    >>> from heatplan.core.scenario import load_scenario
+    >>> heat_pump_switch_year(load_scenario())  # 2024 … 2035: 6 of 12 years by 2029
+    2029
+    """
+    first = int(scenario.value("phasing.first_year"))
+    last = int(scenario.value("uptake.remaining_to_heat_pump_year"))
+    span = max(last - first + 1, 1)
+    return first - 1 + int(np.ceil(0.5 * span))
+
+
 def co2_trajectory(
     properties: pd.DataFrame,
     district_end: pd.Series,
@@ -79,6 +103,7 @@ def co2_trajectory(
     factors: Mapping[bool, pd.DataFrame],
     years: list[int] | None = None,
     lang: str = "da",
+    dh_produced_per_sold: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return the yearly CO2 of building heat under the plan, and notes on the target.
 
@@ -101,6 +126,9 @@ def co2_trajectory(
         Years of the table; ``general.base_year`` … ``general.horizon_end_year`` when None.
     lang
         Language of the notes (``"da"`` or ``"en"``).
+    dh_produced_per_sold
+        Per district (index ``district_id``): heat produced per heat sold of its new network
+        (1 where missing).
 
     Returns
     -------
@@ -117,7 +145,7 @@ def co2_trajectory(
         years = list(range(base, int(scenario.value("general.horizon_end_year")) + 1))
     years = [int(y) for y in years]
     ccs_on = bool(scenario.value("emissions.ccs_enabled"))
-    split = _HeatSplit(properties, district_end, years, scenario)
+    split = _HeatSplit(properties, district_end, years, scenario, dh_produced_per_sold)
     total = split.co2_t
     types = split.types
     demand = split.demand
@@ -129,12 +157,12 @@ def co2_trajectory(
     share = float(scenario.value("general.target_reduction_share"))
     table["baseline_co2_t"] = baseline
     table["target_co2_t"] = baseline * (1.0 - share)
-    table["co2_t"] = total(own, None)
-    table["co2_with_ccs_t"] = total(factors[True], None)
-    table["co2_without_ccs_t"] = total(factors[False], None)
-    table["co2_no_plan_t"] = total(own, None, plan=False)
+    table["co2_t"] = total(own, None, ccs=ccs_on)
+    table["co2_with_ccs_t"] = total(factors[True], None, ccs=True)
+    table["co2_without_ccs_t"] = total(factors[False], None, ccs=False)
+    table["co2_no_plan_t"] = total(own, None, plan=False, ccs=ccs_on)
     for s in scenario.value("uptake.sensitivity_shares"):
-        table[f"co2_takeup_{round(float(s) * 100)}_t"] = total(own, float(s))
+        table[f"co2_takeup_{round(float(s) * 100)}_t"] = total(own, float(s), ccs=ccs_on)
     table["reduction_share"] = 1.0 - table["co2_t"] / baseline if baseline > 0 else np.nan
     notes = _notes(table, scenario, lang)
     logger.info("CO2 trajectory %d–%d: %s", years[0], years[-1], notes[0] if notes else "")
@@ -149,7 +177,7 @@ class _HeatSplit:
     """
 
     def __init__(self, properties: pd.DataFrame, district_end: pd.Series, years: list[int],
-                 scenario: Scenario) -> None:
+                 scenario: Scenario, produced_per_sold: pd.Series | None = None) -> None:
         self.properties = properties
         self.district_end = district_end
         self.years = years
@@ -167,6 +195,12 @@ class _HeatSplit:
         self.hp_path = np.clip((yrs - first + 1) / max(hp_year - first + 1, 1), 0.0, 1.0)
         self.final = float(scenario.value("uptake.final_share"))
         self.shares: dict[float | None, np.ndarray] = {}
+        self.hp_own = (heat_pump_factors(properties["heat_pump_system"], years,
+                                         scenario=scenario).to_numpy()
+                       if "heat_pump_system" in properties.columns else None)
+        gross = (properties["district_id"].map(produced_per_sold) if produced_per_sold is not None
+                 else pd.Series(np.nan, index=properties.index))
+        self.gross_up = pd.to_numeric(gross, errors="coerce").fillna(1.0).to_numpy()[:, None]
 
     def _dh_shares(self, final_share: float | None) -> np.ndarray:
         if final_share not in self.shares:
@@ -176,16 +210,30 @@ class _HeatSplit:
             self.shares[final_share] = s
         return self.shares[final_share]
 
-    def co2_t(self, fac: pd.DataFrame, final_share: float | None, plan: bool = True
-              ) -> np.ndarray:
-        """t CO2 per year at ``fac``; today's heating throughout when not ``plan``."""
+    def co2_t(self, fac: pd.DataFrame, final_share: float | None, plan: bool = True, *,
+              ccs: bool = False) -> np.ndarray:
+        """t CO2 per year at ``fac``; today's heating throughout when not ``plan``.
+
+        New district heating counts at the factor for new load (``fac``'s district heating,
+        or the marginal factor with carbon capture when ``ccs``) × the district's heat produced
+        per heat sold.
+        """
         f = fac.reindex(columns=self.years)
         cur = f.reindex(self.types.to_numpy()).fillna(0.0).to_numpy()
-        dh = f.loc["district_heating"].to_numpy()[None, :]
-        hp = f.loc["heat_pump"].to_numpy()[None, :]
+        hp = (self.hp_own if self.hp_own is not None
+              else f.loc["heat_pump"].to_numpy()[None, :])
+        if self.hp_own is not None:
+            cur = np.where(self.types.eq("heat_pump").to_numpy()[:, None], self.hp_own, cur)
         demand = self.demand
         if not plan:
             return (demand[:, None] * cur).sum(axis=0)
+        if str(self.scenario.value("emissions.dh_co2_basis")) == "average":
+            new_dh = f.loc["district_heating"].to_numpy()[None, :]
+        else:
+            new_dh = new_load_dh_factor(
+                self.scenario.with_values(emissions__ccs_enabled=ccs), self.years)[None, :]
+        dh = np.where(self.types.eq("district_heating").to_numpy()[:, None],
+                      f.loc["district_heating"].to_numpy()[None, :], new_dh * self.gross_up)
         s_dh = self._dh_shares(final_share)
         long_run = self.final if final_share is None else float(final_share)
         never = np.where(self.offered, 1.0 - long_run, 1.0)[:, None]
@@ -243,23 +291,29 @@ def _notes(table: pd.DataFrame, scenario: Scenario, lang: str) -> list[str]:
 
 
 def co2_after_plan(
-    properties: pd.DataFrame, factor_t_per_mwh: pd.Series, *, new_heat_pump_factor: float
+    properties: pd.DataFrame, factor_t_per_mwh: pd.Series, *,
+    heat_pump_factor: pd.Series | float, new_dh_factor: pd.Series | float,
 ) -> pd.Series:
     """t CO2/a of each property with the heating the plan gives it, at one year's factors.
 
-    District heating for ``existing_dh`` and for ``district_heating`` properties expected to
-    connect (a ``connection_year``); a new heat pump (``new_heat_pump_factor``, t CO2 per MWh)
-    for ``individual_heat_pump``; today's heating otherwise, non-takers included.
-    ``factor_t_per_mwh`` is indexed by heating type (one column of ``heat_emission_factors``),
-    the same year as ``co2_t_a`` so that the difference is the plan's own effect.
+    District heating for ``existing_dh`` (today's factor) and for ``district_heating``
+    properties expected to connect (a ``connection_year``; ``new_dh_factor``, t CO2 per MWh
+    sold: the new-load factor × heat produced per heat sold); the property's own heat pump
+    (``heat_pump_factor``, t CO2 per MWh) for ``individual_heat_pump``; today's heating
+    otherwise, non-takers included. ``factor_t_per_mwh`` is indexed by heating type (one column
+    of ``heat_emission_factors``), the same year as ``co2_t_a`` so that the difference is the
+    plan's own effect.
     """
     connects = properties["recommendation"].eq("district_heating") & properties[
         "connection_year"
     ].notna()
-    to_dh = connects | properties["recommendation"].eq("existing_dh")
     factor = properties["heating_type"].map(factor_t_per_mwh).fillna(0.0).astype(float)
-    factor = factor.where(~to_dh, float(factor_t_per_mwh["district_heating"]))
-    factor = factor.where(
-        ~properties["recommendation"].eq("individual_heat_pump"), new_heat_pump_factor
-    )
+    factor = factor.where(~properties["recommendation"].eq("existing_dh"),
+                          float(factor_t_per_mwh["district_heating"]))
+    new_dh = (new_dh_factor.reindex(properties.index) if isinstance(new_dh_factor, pd.Series)
+              else pd.Series(float(new_dh_factor), index=properties.index))
+    factor = factor.where(~connects, new_dh)
+    hp = (heat_pump_factor.reindex(properties.index) if isinstance(heat_pump_factor, pd.Series)
+          else pd.Series(float(heat_pump_factor), index=properties.index))
+    factor = factor.where(~properties["recommendation"].eq("individual_heat_pump"), hp)
     return (properties["heat_demand_mwh_a"].astype(float) * factor).rename("co2_after_t_a")
