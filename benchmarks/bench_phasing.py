@@ -50,7 +50,8 @@ def synthetic_town(n_districts: int = 18, n_properties: int = 7300, seed: int = 
         props.append(pd.DataFrame({
             "district_id": d, "heating_type": rng.choice(["natural_gas", "oil"], n, p=[.85, .15]),
             "is_to_convert": True, "heat_demand_mwh_a": demand, "heated_area_m2": demand * 8,
-            "owner_type": "10", "connection_status": ""},
+            "peak_load_kw": demand * 1000 / 2800, "heat_pump_system": "house_radiators",
+            "bbr_use_code": "120", "owner_type": "10", "connection_status": ""},
             index=[f"{d}-{j:04d}" for j in range(n)]))
         parent = ids[int(rng.integers(0, k))] if k > 2 and rng.random() < 0.6 else None
         up = f"{parent}-main" if parent else None
@@ -67,7 +68,8 @@ def synthetic_town(n_districts: int = 18, n_properties: int = 7300, seed: int = 
     properties["co2_t_a"] = properties["heat_demand_mwh_a"] * properties["heating_type"].map(base)
     trenches = pd.DataFrame(segs, columns=["segment_id", "length_m", "district_id", "is_feeder",
                                            "upstream_segment"]).set_index("segment_id")
-    trenches["cost_dkk"] = trenches["length_m"] * np.where(trenches["is_feeder"], 9000, 6000)
+    # about the technology catalogue's suburban prices per trench metre
+    trenches["cost_dkk"] = trenches["length_m"] * np.where(trenches["is_feeder"], 4000, 2800)
     service = pd.DataFrame({"length_m": 12.0, "cost_dkk": 12_000.0}, index=properties.index)
     district_feed = pd.DataFrame(feed, columns=["district_id", "fed_from", "feeder_trench_m"]
                                  ).set_index("district_id")
@@ -131,8 +133,9 @@ def bench_sample() -> None:
           f"{rep['heuristic_objective_t']:,.0f} t in {rep['heuristic_time_s']:.3f} s; gap "
           f"{rep['gap']:.2%}")
     d = r.districts
-    cols = ["name", "status", "recommendation", "n_to_convert", "works_trench_m",
-            "expected_linear_heat_density_mwh_m_a", "phase", "start_year", "end_year"]
+    cols = ["name", "status", "recommendation", "economic_recommendation", "n_to_convert",
+            "works_trench_m", "expected_linear_heat_density_mwh_m_a", "npv_difference_mdkk",
+            "heat_loss_share", "phase", "start_year", "end_year"]
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(d[cols].round(2).to_string())
     print("districts per phase:", rep["districts_per_phase"])
