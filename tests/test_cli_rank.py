@@ -11,8 +11,24 @@ from click.testing import CliRunner
 from shapely.geometry import Point, box
 
 from heatplan.cli import cli
+from heatplan.core.scenario import load_scenario
+from heatplan.model.emissions import heat_emission_factors
+from heatplan.model.heat_pump import scop_by_year
+from heatplan.plan.trajectory import heat_pump_switch_year
 
 X0, Y0 = 706_000.0, 6_179_000.0
+
+
+SCENARIO = load_scenario()
+
+
+def school_heat_pump_t_per_mwh(years: range) -> pd.Series:
+    """t CO2 per MWh of the school's heat pump: a large unit on radiators (peak over
+    ``buildings.large_unit_kw``), electricity's factor ÷ the catalogue SCOP of each year."""
+    electricity = SCENARIO.by_year("emissions.electricity_kg_per_kwh", list(years))
+    return pd.Series(electricity / scop_by_year("large_radiators", years, scenario=SCENARIO),
+                     index=list(years))
+ADDRESSES = {"school": "Skolevej 1", "kindergarten": "Børnehavevej 2", "hall": "Hallvej 3"}
 
 
 @pytest.fixture(scope="module")
@@ -79,12 +95,24 @@ def test_rank_prints_the_top_and_writes_csv_and_xlsx(data_dir, tmp_path):
     # 3 municipal buildings; 2 labelled (E, D): 100 % D or worse; the hall's label is expired
     assert lines[0].startswith("3 kommunale bygninger; 2 med energimærke, heraf 100 % D")
     assert "1 skal have fornyet mærket" in lines[0]
-    # school first: 50 MWh/a × 0.226667 t/MWh × 20 years = 227 t
-    assert lines[1].startswith("   1. Skolevej 1: 227 t CO2 sparet 2026–2045")
-    assert len([line for line in lines if line[:6].strip().endswith(".")]) == 2
     table = pd.read_csv(out / "renovation_ranking.csv", dtype={"property_id": str})
-    assert list(table["property_id"]) == ["school", "kindergarten", "hall"]
-    assert table.loc[0, "co2_saved_t_horizon"] == pytest.approx(50 * 0.204 / 0.9 * 20, rel=1e-5)
+    school = table.set_index("property_id").loc["school"]
+    # the gas-heated school saves 50 MWh/a: on gas until the expected switch to a heat pump
+    # (2029), then on a heat pump; so between 20 years of heat pump and 20 years of gas
+    assert school["heat_saved_mwh_a"] == pytest.approx(50.0)
+    assert school["hp_from_year"] == heat_pump_switch_year(SCENARIO) == 2029
+    f = heat_emission_factors(SCENARIO, range(2026, 2046))
+    gas, hp = f.loc["natural_gas"], school_heat_pump_t_per_mwh(range(2026, 2046))
+    expected = 50 * (gas[[2026, 2027, 2028]].sum() + hp[range(2029, 2046)].sum())
+    assert 50 * hp.sum() < school["co2_saved_t_horizon"] < 50 * gas.sum()
+    assert school["co2_saved_t_horizon"] == pytest.approx(expected, rel=1e-9)
+    top = table.loc[0, "property_id"]
+    assert lines[1].startswith(f"   1. {ADDRESSES[top]}: "
+                               f"{table.loc[0, 'co2_saved_t_horizon']:.0f} t CO2 sparet 2026–2045")
+    assert len([line for line in lines if line[:6].strip().endswith(".")]) == 2
+    assert sorted(table["property_id"]) == ["hall", "kindergarten", "school"]
+    # ranked by net present cost per tonne, then tonnes
+    assert table["net_cost_per_t_dkk"].is_monotonic_increasing
     sheets = pd.read_excel(out / "renovation_ranking.xlsx", sheet_name=None)
     assert list(sheets) == ["Renoveringsrangering", "Forudsætninger"]
     assert sheets["Renoveringsrangering"].loc[0, "Placering"] == 1
@@ -111,8 +139,12 @@ def test_rank_with_carbon_capture_english_and_all_proposals(data_dir, tmp_path):
               "--all-proposals"],
     )
     assert result.exit_code == 0, result.output
-    # all school proposals: 80 MWh/a × 0.226667 × 20 = 363 t
-    assert "1. Skolevej 1: 363 t CO2 saved 2026–2045" in result.output
+    # all three school proposals count: 80 MWh/a saved instead of 50
+    table = pd.read_csv(out / "renovation_ranking.csv", dtype={"property_id": str})
+    school = table.set_index("property_id").loc["school"]
+    assert school["heat_saved_mwh_a"] == pytest.approx(80.0)
+    assert f"Skolevej 1: {school['co2_saved_t_horizon']:.0f} t CO2 saved 2026–2045" in (
+        result.output)
     assert "carbon capture from 2029" in result.output  # the DH hall
     sheets = pd.read_excel(out / "renovation_ranking.xlsx", sheet_name=None)
     assert list(sheets) == ["Renovation ranking", "Assumptions"]
@@ -126,8 +158,15 @@ def test_rank_with_user_scenario_file(data_dir, tmp_path):
               "--scenario", str(mine)],
     )
     assert result.exit_code == 0, result.output
-    # 2036–2045 = 10 years: 50 × 0.226667 × 10 = 113 t
-    assert "Skolevej 1: 113 t CO2 sparet 2036–2045" in result.output
+    # savings from 2036 only: by then the school is on a heat pump (from 2029), so 10 years
+    # of 50 MWh/a at the heat pump's factor
+    hp = school_heat_pump_t_per_mwh(range(2036, 2046))
+    table = pd.read_csv(tmp_path / "o" / "renovation_ranking.csv", dtype={"property_id": str})
+    school = table.set_index("property_id").loc["school"]
+    assert school["co2_saved_t_horizon"] == pytest.approx(50 * hp.sum(), rel=1e-9)
+    # below 10 t the text gives one decimal, Danish style
+    shown = f"{school['co2_saved_t_horizon']:.1f}".replace(".", ",")
+    assert f"Skolevej 1: {shown} t CO2 sparet 2036–2045" in result.output
 
 
 def test_unknown_scenario_key_exits_1_with_a_suggestion(data_dir, tmp_path):

@@ -101,8 +101,9 @@ def command(
         dh_from_year = dh_from_year.astype(int)
     else:
         click.echo(
-            "Note: no --plan given, so each building keeps today's heating for the whole "
-            "period; give the plan's GeoPackage to count district-heating connections.",
+            "Note: no --plan given, so no building gets district heating: gas and oil heating "
+            "is counted until the expected switch to a heat pump, the rest as it is today; give "
+            "the plan's GeoPackage to count district-heating connections.",
             err=True,
         )
     ranking = rank_renovations(
