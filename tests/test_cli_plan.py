@@ -48,7 +48,8 @@ def test_plan_writes_every_output(planned):
     digests = _digests(out)
     assert all(digests[f["name"]] == f["sha256"] for f in manifest["files"])
     assert "SYNTHETIC SAMPLE DATA" in stdout
-    assert "Schedule: MILP" in stdout and "gap" in stdout
+    assert "Schedule: MILP" in stdout and "heuristic's gap to the MILP" in stdout
+    assert "optimal (proven by the MILP)" in stdout  # the sample's MILP proves its optimum
 
 
 def test_all_7300_properties_to_convert_are_placed_and_works_end_by_2030(planned):
