@@ -13,8 +13,10 @@ Privacy: only the whitelisted columns in :data:`.data.PUBLIC_PROPERTY_COLUMNS` a
 ids, a household's sign-up, or a rejected property. Every string travels as JSON inside a
 script block (``<``, ``>``, ``&`` escaped) and is put on the page as text, never as HTML.
 
-Modules: :mod:`.page` (the HTML and the files; :func:`.page.write_resident_map`), :mod:`.data`
-(addresses, money, chunks), :mod:`.answers` (the answer of every address), :mod:`.basemap`
-(districts, pipes, streets), :mod:`.encode` (compact coordinates), :mod:`.texts` (texts and
-contacts) and :mod:`.assets` (the page's own script and style in ``static/``, and Leaflet).
+Modules: :mod:`.page` (the folium map, the page and the files;
+:func:`.page.write_resident_map`), :mod:`.elements` (the page's parts as folium/branca
+elements), :mod:`.data` (addresses, money, chunks), :mod:`.answers` (the answer of every
+address), :mod:`.basemap` (districts, pipes, streets), :mod:`.encode` (compact coordinates),
+:mod:`.texts` (texts and contacts) and :mod:`.assets` (the page's own script and style in
+``static/``, and Leaflet).
 """

@@ -1,9 +1,12 @@
 """The residents' map page: one HTML file, or an index page with a folder beside it.
 
-The page is plain HTML written here (no template engine, no CDN): a header with the title and
-the address search, the map, an answer panel and a footer with the plan's date and heatplan's
-version. Leaflet and the map's own script and style are inlined (one file) or shipped in the
-folder beside the page; the page's Content-Security-Policy allows no other source, so the map
+The page is a ``folium.Map`` in a branca figure: folium makes the Leaflet map (fitted to the
+plan, and the tile layer when one is configured); the page's own parts (the address search,
+the answer panel, the footer with the plan's date and heatplan's version, the JSON data, the
+Content-Security-Policy) are branca elements (:mod:`.elements`), and the map's own script
+draws the addresses, areas, pipes, streets and legend on folium's map. Leaflet and the map's
+own script and style are inlined (one file) or shipped in the folder beside the page, in place
+of folium's CDN links; the page's Content-Security-Policy allows no other source, so the map
 sends no request anywhere unless a tile layer is configured (``residents.basemap_tiles``).
 
 A map of more than ``residents.folder_above_addresses`` addresses is written as a folder: the
@@ -14,8 +17,6 @@ search needs it (works from a disk or any static web server; no server-side code
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import json
 import logging
@@ -24,11 +25,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import folium
+from folium import Element
+
 from heatplan.core.errors import OutputExistsError, ScenarioError
 from heatplan.core.scenario import Scenario, load_scenario
 from heatplan.io.atomic import atomic_path, check_writable
 from heatplan.outputs.resident_map.assets import leaflet_assets, static_asset
 from heatplan.outputs.resident_map.data import MapData, map_data
+from heatplan.outputs.resident_map.elements import (
+    AnswerPanel,
+    DataBlock,
+    FitView,
+    InlineAsset,
+    PageFigure,
+    PageFooter,
+    SearchHeader,
+    SecurityPolicy,
+    StartScript,
+    Title,
+    stable_ids,
+)
+from heatplan.outputs.resident_map.encode import SCALE
 from heatplan.outputs.resident_map.texts import (
     HOUSEHOLD_LABELS,
     TEXTS,
@@ -47,6 +65,16 @@ DATA_ELEMENT_ID = "hp-data"
 """Id of the page's JSON block holding the map's index."""
 SCRIPT_NAMES = ("resident_map.js",)
 """The map's own scripts (package data in ``static/``), in loading order."""
+LOCAL_SCRIPTS = ("leaflet", "resident_map")
+"""The scripts and styles (``.js``, ``.css``) a folder-form page loads from its folder."""
+MAX_ZOOM = 19
+"""The map's closest zoom level (a house and its neighbours on a phone)."""
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+"""The page's viewport: the width of the device, and zooming allowed (WCAG 1.4.4)."""
+HEAD_META = (
+    '<meta name="referrer" content="no-referrer">\n<meta name="generator" content="heatplan">'
+)
+"""The head's other meta elements: no referrer to any link, and what made the page."""
 FOLDER_SUFFIX = {"da": "_filer", "en": "_files"}
 """Suffix of the folder beside a folder-form map's index page, by language."""
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -132,11 +160,11 @@ def render_resident_map(
             files[f"data_{i}.js"] = f"heatplanChunk({i},{_script_json(chunk)});\n"
         index["chunkFiles"] = [f"{folder_name}/data_{i}.js" for i in range(len(data.chunks))]
         index["chunkMeta"] = [{"kind": c["kind"], "bbox": c["bbox"]} for c in data.chunks]
-        page = _html(index, contact, TEXTS[lang], lang, tiles, folder=folder_name)
+        page = _page_html(index, contact, TEXTS[lang], lang, tiles, folder=folder_name)
         return ResidentMapPage(page, files, data.n_addresses)
     index["chunks"] = data.chunks
-    page = _html(index, contact, TEXTS[lang], lang, tiles,
-                 inline=(leaflet_js, leaflet_css, own_js, own_css))
+    page = _page_html(index, contact, TEXTS[lang], lang, tiles,
+                      inline=(leaflet_js, leaflet_css, own_js, own_css))
     return ResidentMapPage(page, {}, data.n_addresses)
 
 
@@ -221,6 +249,13 @@ def tile_layer(scenario: Scenario, lang: str) -> dict[str, str] | None:
             )
             raise ScenarioError(msg)
         url = str(_value(scenario, "residents.dataforsyningen_url")).replace("{token}", token)
+        if not url.startswith("https://") or any(s in url for s in ("{{", "{%", "{#", '"')):
+            msg = (
+                f"Scenario parameter residents.dataforsyningen_url = {url!r} is not an "
+                "https:// URL template with {z}, {x}, {y} and {token}. Fix it in your "
+                "scenario file, or leave it out for Dataforsyningen's orthophoto."
+            )
+            raise ScenarioError(msg)
         attribution = str(_value(scenario, "residents.dataforsyningen_attribution"))
         return {"url": url, "attribution": attribution, "maxZoom": 20}
     msg = (
@@ -299,7 +334,7 @@ def _plan_line(plan: Plan, scenario: Scenario, texts: dict[str, Any], version: s
     return texts["plan_line_undated"].format(year=year, version=version)
 
 
-def _html(
+def _page_html(
     index: dict[str, Any],
     contact: Contacts,
     texts: dict[str, Any],
@@ -309,107 +344,83 @@ def _html(
     inline: tuple[str, str, str, str] | None = None,
     folder: str | None = None,
 ) -> str:
-    """The page's HTML; scripts inline (``inline``: Leaflet JS and CSS, own JS and CSS) or
-    from ``folder``."""
-    esc = html.escape
-    styles, script_tags, csp = _assets_html(inline, folder, tiles)
+    """The page's HTML: a folium map in a branca figure, the page's parts as elements
+    (:mod:`.elements`); scripts and styles inline (``inline``: Leaflet JS and CSS, own JS and
+    CSS) or from ``folder``."""
     title = contact.title or texts["map_label"]
-    banner = (
-        f'<p class="hp-banner" role="note">{esc(texts["synthetic_banner"])}</p>\n'
-        if index["synthetic"]
-        else ""
+    page = PageFigure(lang, title)
+    page.header.add_child(Element(VIEWPORT), name="hp_viewport")
+    page.header.add_child(
+        SecurityPolicy(None if tiles is None else tiles["url"], folder=inline is None),
+        name="hp_policy",
     )
-    placeholder = index["t"]["search_placeholder"]
-    return f"""<!DOCTYPE html>
-<html lang="{esc(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{esc(csp, quote=False)}">
-<meta name="referrer" content="no-referrer">
-<meta name="generator" content="heatplan">
-<title>{esc(title)}</title>
-{styles}
-</head>
-<body>
-<div class="hp-app">
-<header class="hp-header">
-{banner}<h1 class="hp-title">{esc(title)}</h1>
-<div class="hp-search" role="search">
-<label class="hp-label" for="hp-q">{esc(texts["search_label"])}</label>
-<div class="hp-combo">
-<input id="hp-q" class="hp-input" type="search" role="combobox" aria-autocomplete="list" \
-aria-expanded="false" aria-controls="hp-results" autocomplete="off" autocapitalize="off" \
-spellcheck="false" enterkeyhint="search" placeholder="{esc(placeholder)}">
-<ul id="hp-results" class="hp-results" role="listbox" aria-label="{esc(texts["search_label"])}" \
-hidden></ul>
-</div>
-<div id="hp-noresult" class="hp-noresult" hidden></div>
-<p id="hp-status" class="hp-sr" role="status" aria-live="polite"></p>
-</div>
-</header>
-<main class="hp-main">
-<div id="hp-map" class="hp-map" role="region" aria-label="{esc(texts["map_label"])}"></div>
-<section id="hp-answer" class="hp-answer" aria-labelledby="hp-answer-title" hidden>
-<button type="button" class="hp-close" aria-label="{esc(texts["close"])}">\u00d7</button>
-<div class="hp-answer-body"></div>
-</section>
-</main>
-<footer class="hp-footer">{esc(index["footer"])}</footer>
-</div>
-<script type="application/json" id="{DATA_ELEMENT_ID}">{_script_json(index)}</script>
-{script_tags}
-</body>
-</html>
-"""
-
-
-def _assets_html(
-    inline: tuple[str, str, str, str] | None, folder: str | None, tiles: dict[str, str] | None
-) -> tuple[str, str, str]:
-    """The style and script elements (inline, or linked from ``folder``) and the page's
-    security policy that allows exactly them."""
-    esc = html.escape
-    start = (
-        "HeatplanResidentMap.start(JSON.parse(document.getElementById("
-        f'"{DATA_ELEMENT_ID}").textContent));'
-    )
+    page.header.add_child(Element(HEAD_META), name="hp_meta")
+    page.header.add_child(Title(title), name="hp_title")
+    m = _folium_map(index, tiles)
+    page.add_child(m)
     if inline is not None:
         leaflet_js, leaflet_css, own_js, own_css = inline
-        styles = f"<style>{leaflet_css}</style>\n<style>{own_css}</style>"
-        scripts = [leaflet_js, own_js, start]
-        tags = "\n".join(f"<script>{s}</script>" for s in scripts)
-        return styles, tags, _content_security_policy(scripts, "", tiles, folder=False)
-    styles = (
-        f'<link rel="stylesheet" href="{esc(folder)}/leaflet.css">\n'
-        f'<link rel="stylesheet" href="{esc(folder)}/resident_map.css">'
-    )
-    tags = (
-        f'<script src="{esc(folder)}/leaflet.js"></script>\n'
-        f'<script src="{esc(folder)}/resident_map.js"></script>\n'
-        f"<script>{start}</script>"
-    )
-    return styles, tags, _content_security_policy([start], " 'self' file:", tiles, folder=True)
+        # Leaflet inside the page, not from folium's CDN links (nor jQuery, Bootstrap or the
+        # icon fonts: the page uses none of them)
+        m.default_js, m.default_css = [], []
+        for name, tag, code in (("leaflet_css", "style", leaflet_css),
+                                ("hp_css", "style", own_css),
+                                ("leaflet", "script", leaflet_js),
+                                ("hp_js", "script", own_js)):
+            page.header.add_child(InlineAsset(tag, code), name=name)
+    else:
+        m.default_js = [(name, html.escape(f"{folder}/{name}.js")) for name in LOCAL_SCRIPTS]
+        m.default_css = [(f"{name}_css", html.escape(f"{folder}/{name}.css"))
+                         for name in LOCAL_SCRIPTS]
+    banner = texts["synthetic_banner"] if index["synthetic"] else None
+    page.add_child(SearchHeader(title, texts["search_label"], index["t"]["search_placeholder"],
+                                texts["map_label"], banner), index=0)
+    page.add_child(AnswerPanel(texts["close"]))
+    page.add_child(PageFooter(index["footer"]))
+    page.add_child(DataBlock(DATA_ELEMENT_ID, _script_json(index)))
+    stable_ids(page)
+    return page.render()
 
 
-def _content_security_policy(
-    scripts: list[str], script_src: str, tiles: dict[str, str] | None, *, folder: bool
-) -> str:
-    """A policy that lets the page run only its own scripts and load nothing from elsewhere
-    (images: data URIs, and the configured tile server only)."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode() + "'"
-        for s in scripts
+def _folium_map(index: dict[str, Any], tiles: dict[str, str] | None) -> folium.Map:
+    """The folium map fitted to the plan's extent, with the optional tile layer and the start
+    of the page's own script (which draws everything else on it)."""
+    lat0, lon0 = index["origin"]
+    b = index["bounds"]
+    bounds = None if b is None else [[lat0 + b[0] / SCALE, lon0 + b[1] / SCALE],
+                                     [lat0 + b[2] / SCALE, lon0 + b[3] / SCALE]]
+    m = folium.Map(
+        # the first view, fitted to the plan at once by FitView (the plan's south-west corner
+        # for a plan with no address and no district)
+        location=[lat0, lon0] if bounds is None else _middle(bounds),
+        zoom_start=12,
+        tiles=None,
+        zoom_control=False,  # the page's script adds it, with titles in the page's language
+        prefer_canvas=True,
+        zoom_snap=0.25,
+        maxZoom=MAX_ZOOM,
     )
-    img = "data:"
+    if bounds is not None:
+        FitView(bounds, padding=(8, 8)).add_to(m)
+    layer = None
     if tiles is not None:
-        img += " " + "/".join(tiles["url"].split("/")[:3])
-    style_src = "'unsafe-inline'" + (" 'self' file:" if folder else "")
-    return (
-        f"default-src 'none'; script-src {hashes}{script_src}; style-src {style_src}; "
-        f"img-src {img}; connect-src 'none'; font-src 'none'; base-uri 'none'; "
-        "form-action 'none'; frame-src 'none'; object-src 'none'"
-    )
+        layer = folium.TileLayer(
+            tiles=tiles["url"],
+            # Leaflet shows an attribution as HTML, and branca reads folium's script as a
+            # template: the scenario's text escaped, braces included
+            attr=html.escape(tiles["attribution"], quote=False).replace("{", "&#123;"),
+            max_zoom=tiles["maxZoom"],
+            name="tiles",
+            control=False,
+            referrer_policy="no-referrer",
+        ).add_to(m)
+    StartScript(DATA_ELEMENT_ID, layer).add_to(m)
+    return m
+
+
+def _middle(bounds: list[list[float]]) -> list[float]:
+    """The middle of ``[[south, west], [north, east]]`` as ``[lat, lon]`` (degrees)."""
+    return [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
 
 
 def _script_json(data: Any) -> str:

@@ -3,6 +3,8 @@
  * Everything runs on the map's own data; no geocoder or other service is called. Every text
  * from the data reaches the page through textContent or a text node, never as HTML.
  * Coordinates arrive as integers (1e-5 degree) from an origin, delta-encoded (see encode.py).
+ * The Leaflet map itself (its view, and the tile layer when one is configured) is made by the
+ * page's folium script, which hands it to HeatplanResidentMap.start.
  */
 (function () {
   "use strict";
@@ -176,7 +178,11 @@
 
   /* ---- the map --------------------------------------------------------------------------- */
 
-  function ResidentMap(data) {
+  /* map: the Leaflet map folium made (its view already fitted to the plan); tiles: the optional
+     tile layer folium added to it, or null */
+  function ResidentMap(map, tiles, data) {
+    this.map = map;
+    this.tiles = tiles || null;
     this.data = data;
     this.t = data.t;
     this.lat0 = data.origin[0];
@@ -215,30 +221,16 @@
 
   ResidentMap.prototype._map = function () {
     var t = this.t;
-    var data = this.data;
-    var map = L.map("hp-map", {zoomControl: false, preferCanvas: true, maxZoom: 19,
-      zoomSnap: 0.25, keyboard: true});
-    this.map = map;
+    var map = this.map;
     L.control.zoom({position: "bottomright", zoomInTitle: t.zoom_in, zoomOutTitle: t.zoom_out})
       .addTo(map);
     L.control.scale({imperial: false, metric: true, position: "bottomright"}).addTo(map);
-    map.attributionControl.addAttribution(el("span", null, data.attribution).innerHTML);
-    var b = data.bounds;
-    if (b) {
-      map.fitBounds([this.ll(b[0], b[1]), this.ll(b[2], b[3])], {padding: [8, 8]});
-    } else {
-      map.setView([55.7, 12.4], 12);
-    }
+    map.attributionControl.addAttribution(el("span", null, this.data.attribution).innerHTML);
     var panes = [["hpBase", 250], ["hpLines", 390], ["hpPoints", 420], ["hpLabels", 430]];
     for (var i = 0; i < panes.length; i++) {
       map.createPane(panes[i][0]).style.zIndex = String(panes[i][1]);
     }
     map.getPane("hpLabels").style.pointerEvents = "none";
-    if (data.tiles) {
-      this.tiles = L.tileLayer(data.tiles.url, {attribution: el("span", null,
-        data.tiles.attribution).innerHTML, maxZoom: data.tiles.maxZoom, referrerPolicy: "no-referrer"});
-      this.tiles.addTo(map);
-    }
   };
 
   /* ---- layers: base map, pipes, points, labels ------------------------------------------ */
@@ -1180,11 +1172,13 @@
 
   /* ---- start ---------------------------------------------------------------------------------- */
 
-  function start(data) {
+  /* map and tiles: the Leaflet map and the optional tile layer that folium's script made;
+     data: the page's JSON block */
+  function start(map, tiles, data) {
     if (!data.chunks) {
       data.chunkMeta = data.chunkMeta || [];
     }
-    var m = new ResidentMap(data);
+    var m = new ResidentMap(map, tiles, data);
     window.heatplanMap = m;
     window.heatplanReady = true;
     document.documentElement.setAttribute("data-hp-ready", "true");
