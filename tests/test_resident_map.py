@@ -328,6 +328,29 @@ def test_scenario_texts_are_escaped_too():
     assert page_data(page)["t"]["title"] == title
 
 
+def test_template_markup_in_texts_stays_text():
+    # folium's elements are Jinja templates: text from the data or the scenario must not be
+    # evaluated as one ("{{ 7*7 }}" would show as 49) nor break the build ("{%")
+    plan = make_plan()
+    title = "Plan {{ 7*7 }} {% if x %}"
+    scenario = plan.scenario.with_values(residents__title_da=title)
+    page = render_resident_map(Plan(**{**plan.__dict__, "scenario": scenario})).html
+    assert "Plan {{ 7*7 }} {% if x %}" in page and "Plan 49" not in page
+
+
+def test_a_tile_url_that_is_not_a_plain_https_template_is_refused():
+    from heatplan.core.errors import ScenarioError
+
+    plan = make_plan()
+    for url in ("http://tiles.example/{z}/{x}/{y}.png?token={token}",
+                "https://tiles.example/{{ 7*7 }}/{z}/{x}/{y}"):
+        scenario = plan.scenario.with_values(residents__basemap_tiles="dataforsyningen",
+                                             residents__dataforsyningen_url=url,
+                                             residents__dataforsyningen_token="abc")
+        with pytest.raises(ScenarioError, match="dataforsyningen_url"):
+            render_resident_map(Plan(**{**plan.__dict__, "scenario": scenario}))
+
+
 def test_page_is_self_contained_zoomable_and_states_its_plan(page):
     # no outside source: every script and style inline, a policy that allows nothing else
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)
