@@ -21,6 +21,7 @@ import pandas as pd
 from heatplan.core.dataset import Dataset, municipality_code
 from heatplan.core.scenario import Scenario
 from heatplan.io.atomic import check_writable
+from heatplan.plan.coordination import coordinate_works
 from heatplan.plan.result import Plan
 from heatplan.plan.schedule import ScheduleMethod
 
@@ -56,9 +57,9 @@ def build_plan(
 ) -> Plan:
     """Plan the rollout and rank the municipal buildings for one validated dataset.
 
-    The stages in order: model (:func:`heatplan.model.stage.model_dataset`), street graph and
-    routing (:mod:`heatplan.plan.network`), rollout (:func:`heatplan.plan.rollout.
-    plan_rollout`), renovation ranking (:mod:`heatplan.plan.renovation`).
+    The stages in order: model (:mod:`heatplan.model.stage`), street graph and routing
+    (:mod:`heatplan.plan.network`), rollout (:mod:`heatplan.plan.rollout`), renovation ranking
+    (:mod:`heatplan.plan.renovation`), works and gas closure (:mod:`heatplan.plan.coordination`).
 
     Parameters
     ----------
@@ -107,6 +108,8 @@ def build_plan(
             model.properties, model.chosen_labels, dataset.proposals, scenario=scenario,
             dh_from_year=plan.properties["connection_year"].dropna().astype(int), lang=lang,
         )
+    with timer.stage("Digging schedule, other works and gas closure"):
+        works = coordinate_works(plan, dataset.planned_works, scenario=scenario, lang=lang)
     summary = {
         **plan.summary,
         "n_properties": len(plan.properties),
@@ -114,24 +117,26 @@ def build_plan(
         "timings_s": timer.seconds,
         "street_graph": graph.report.summary(),
         "routing": routing.report,
+        "works": works.pop("works_summary"),
     }
     return replace(
         plan, dh_network=dataset.dh_network, heat_sources=dataset.heat_sources,
-        streets=dataset.streets,
-        renovation=ranking, rejected=rejected, summary=summary,
+        streets=dataset.streets, renovation=ranking, rejected=rejected, summary=summary,
         is_synthetic=dataset.is_synthetic,
-        municipality_code=municipality_code(dataset.properties, scenario),
+        municipality_code=municipality_code(dataset.properties, scenario), **works,
     )
 
 
 def fixed_output_names(lang: str = "da") -> list[str]:
     """Names of the files every plan writes, whatever its phases (for an early check)."""
+    from heatplan.outputs.digging import digging_paths
     from heatplan.outputs.geopackage import GPKG_NAME
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME
     from heatplan.outputs.report import HTML_NAME
     from heatplan.outputs.report import XLSX_NAME as REPORT_XLSX_NAME
 
-    return [GPKG_NAME, HTML_NAME, REPORT_XLSX_NAME, CSV_NAME, XLSX_NAME, RESIDENT_MAP_NAME[lang]]
+    return [GPKG_NAME, HTML_NAME, REPORT_XLSX_NAME, CSV_NAME, XLSX_NAME, RESIDENT_MAP_NAME[lang],
+            *(path.name for path in digging_paths(""))]
 
 
 def output_paths(

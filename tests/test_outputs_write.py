@@ -41,6 +41,11 @@ def test_every_output_is_written(first_run):
         "heatplan_plan.gpkg",
         "heatplan_phase_maps.pdf",
         "heatplan_phase_map_overview.png",
+        "heatplan_gravetidsplan.xlsx",
+        "heatplan_gravetidsplan_gantt.pdf",
+        "heatplan_gravetidsplan_gantt.png",
+        "heatplan_gravetidsplan_kort.pdf",
+        "heatplan_gravetidsplan_kort.png",
         "heatplan_report.html",
         "heatplan_report.xlsx",
     ]
@@ -96,7 +101,7 @@ def test_a_plan_with_only_the_contract_columns_is_written(tmp_path):
         co2_trajectory=pd.DataFrame(),
     )
     paths = write_outputs(plan, tmp_path, lang="en")
-    assert len(paths) == 5
+    assert len(paths) == 10
     layers = dict(pyogrio.list_layers(paths[0]).tolist())
     assert layers["varmeplansomraader"] == "MultiPolygon"  # empty, but typed
     assert pyogrio.read_info(paths[0], layer="properties")["features"] == 1

@@ -78,7 +78,8 @@ def planted(tmp_path_factory):
 def test_no_xlsx_output_holds_a_formula_and_the_planted_text_is_kept_as_text(planted):
     paths, _ = planted
     workbooks = [p for p in paths if p.suffix == ".xlsx"]
-    assert sorted(p.name for p in workbooks) == ["heatplan_report.xlsx",
+    assert sorted(p.name for p in workbooks) == ["heatplan_gravetidsplan.xlsx",
+                                                  "heatplan_report.xlsx",
                                                   "renovation_ranking.xlsx"]
     seen = []
     for path in workbooks:

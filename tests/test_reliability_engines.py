@@ -71,7 +71,7 @@ def test_cli_takes_the_engine_and_refuses_an_unknown_one(toy_data_dir, tmp_path)
     args = ["validate", str(toy_data_dir), "--rejected", str(tmp_path / "r.gpkg")]
     result = CliRunner().invoke(cli, [*args, "--io-engine", "fiona"])
     assert result.exit_code == 0, result.output
-    assert "properties          6        6" in result.output
+    assert "properties           6        6" in result.output
     wrong = CliRunner().invoke(cli, [*args, "--io-engine", "gdal"])
     assert wrong.exit_code == 2
     assert "'gdal' is not one of 'pyogrio', 'fiona'" in wrong.output

@@ -61,7 +61,7 @@ def test_toy_dataset_is_valid(toy_tables, write_toy_dataset, tmp_path):
     result = run(toy_tables, tmp_path, write_toy_dataset, on_disk=True)
     assert not result.has_errors
     assert result.rejected == {}
-    assert result.counts["read"].tolist() == [6, 2, 3, 1, 1, 3, 4]
+    assert result.counts["read"].tolist() == [6, 2, 3, 1, 1, 0, 3, 4]
     assert result.counts["repaired"].sum() == 0
     props = result.dataset.properties
     assert props.crs == "EPSG:25832"
@@ -76,7 +76,7 @@ def test_toy_dataset_is_valid(toy_tables, write_toy_dataset, tmp_path):
     assert labels.loc["L2", "valid_to"] == pd.Timestamp("2025-03-01")  # valid_from + 10 years
     assert labels["is_expired"].tolist() == [False, True, False]
     assert result.dataset.proposals["is_profitable"].tolist() == [True, False, True, True]
-    assert [i.severity for i in result.issues] == ["info"] * 3
+    assert [i.severity for i in result.issues] == ["info"] * 4  # 3 + planned_works not given
 
 
 def test_missing_required_column_is_an_error(toy_tables, write_toy_dataset, tmp_path):

@@ -99,6 +99,7 @@ LAYER_OPTIONS: tuple[tuple[str, str], ...] = (
     ("streets", "GIS layer"),
     ("dh_network", "GIS layer"),
     ("heat_sources", "GIS layer"),
+    ("planned_works", "GIS layer"),
     ("labels", "CSV file"),
     ("proposals", "CSV file"),
 )

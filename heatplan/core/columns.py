@@ -17,7 +17,13 @@ from pathlib import Path
 
 from heatplan.core.column_types import ContractLabels, Label, PlanColumn
 from heatplan.core.columns_economics import ECONOMICS_COLUMNS
-from heatplan.core.columns_works import SHARED_LABELS, SHARED_TABLES, WORKS_COLUMNS, WORKS_TABLES
+from heatplan.core.columns_works import (
+    SHARED_LABELS,
+    SHARED_TABLES,
+    WORKS_COLUMNS,
+    WORKS_PLAN_TABLES,
+    WORKS_TABLES,
+)
 from heatplan.core.schema import DISTRICTS, LABELS, PLANNED_WORKS, PROPERTIES, STREETS, Layer
 
 TABLES: dict[str, str] = {
@@ -47,7 +53,7 @@ TABLES: dict[str, str] = {
 
 PLAN_TABLES: tuple[str, ...] = (
     "properties", "districts", "trenches", "service_pipes", "district_feed", "renovation",
-    "years", "co2_trajectory", "changes", *WORKS_TABLES,
+    "years", "co2_trajectory", "changes", *WORKS_PLAN_TABLES,
 )
 """The tables passed between stages (the rest of :data:`TABLES` are made by outputs)."""
 
@@ -329,6 +335,8 @@ CONTRACT_LABELS: tuple[ContractLabels, ...] = (
     ContractLabels("property_id", Label("Bygnings-id", "Building id")),
     ContractLabels("address", Label("Adresse", "Address")),
     ContractLabels("postcode", Label("Postnr. og by", "Postcode and town")),
+    ContractLabels("work_id", Label("Andet arbejde nr.", "Other work no.")),
+    ContractLabels("work_type", Label("Andet arbejde", "Other work")),
     ContractLabels("bbr_use_code", Label("BBR-anvendelse", "BBR use"),
                    Label("Anvendelse (BBR)", "Use (BBR)")),
     ContractLabels("year_built", Label("Opførelsesår", "Year built"), Label("Opført", "Built")),

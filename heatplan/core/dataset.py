@@ -117,6 +117,8 @@ class Dataset:
     heat_sources: gpd.GeoDataFrame | None
     labels: pd.DataFrame | None
     proposals: pd.DataFrame | None
+    planned_works: gpd.GeoDataFrame | None = None
+    """Other works in the streets (optional layer; validated: empty when not given)."""
     is_synthetic: bool = False
     """True for heatplan's generated sample; every map then says so."""
     sources: dict[str, str] = field(default_factory=dict)

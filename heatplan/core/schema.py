@@ -404,5 +404,48 @@ PROPOSALS = Layer(
     meaning="improvement proposals (forbedringsforslag) of the energy labels",
 )
 
-GIS_LAYERS: tuple[Layer, ...] = (PROPERTIES, DISTRICTS, STREETS, DH_NETWORK, HEAT_SOURCES)
+# Other works in the streets (the coordination meeting's digging schedule checks against them).
+WORK_TYPE_CODES: dict[str, str] = {
+    "road_renewal": "vejrenovering eller ombygning af vejen",
+    "repaving": "ny belægning (asfalt, slidlag, fortov)",
+    "water": "vandledninger",
+    "sewer": "kloak (separering, renovering)",
+    "fibre": "fiber- eller telekabler",
+    "power": "elkabler",
+    "gas": "gasledninger",
+    "district_heating": "andet fjernvarmearbejde",
+    "other": "andet arbejde i vejen",
+}
+REPAVING_WORK_TYPES = frozenset({"road_renewal", "repaving"})
+"""Work types that leave a new road surface behind them."""
+_WORK_YEAR_PLAUSIBLE = (
+    Plausible(1990, 2100, "warn", "assumption: a work older than 1990 no longer matters for "
+              "the digging schedule, and none is planned beyond 2100; a typing error"),
+)
+
+PLANNED_WORKS = Layer(
+    "planned_works",
+    (
+        Column("work_id", "str", True, "id of the work (the road authority's or utility's case "
+               "number)", unique=True),
+        Column("work_type", "str", True, "what is done in the street", codes=WORK_TYPE_CODES),
+        Column("year", "int", True, "year the work is done (for repaving and road renewal: the "
+               "year the new surface was or will be laid)", unit="year", minimum=1900,
+               plausible=_WORK_YEAR_PLAUSIBLE),
+        Column("end_year", "int", False, "last year of a work running over several years, "
+               "not before `year` (else the row is rejected); `year` when empty", unit="year",
+               minimum=1900, plausible=_WORK_YEAR_PLAUSIBLE),
+        Column("description", "str", False, "what the work is, in words"),
+        Column("owner", "str", False, "who does the work (road authority, water utility, ...)"),
+    ),
+    geometry=("LineString", "MultiLineString", "Polygon", "MultiPolygon"),
+    id_column="work_id",
+    required=False,
+    meaning="other works in the streets, done or planned: road renewal, repaving, water, "
+    "sewer, fibre (lines along the street or polygons of the area)",
+)
+
+GIS_LAYERS: tuple[Layer, ...] = (
+    PROPERTIES, DISTRICTS, STREETS, DH_NETWORK, HEAT_SOURCES, PLANNED_WORKS,
+)
 LABEL_TABLES: tuple[Layer, ...] = (LABELS, PROPOSALS)

@@ -4,8 +4,8 @@ A dataset is a folder laid out like the bundled sample::
 
     DATA/
       gis_data/        one GeoPackage with named layers (properties, districts, streets,
-                       dh_network, heat_sources), or one file per layer named after it
-                       (properties.shp, districts.geojson, streets.fgb, ...)
+                       dh_network, heat_sources and the optional planned_works), or one file
+                       per layer named after it (properties.shp, districts.geojson, ...)
       energy_labels/   labels.csv, proposals.csv
 
 Explicit per-layer paths (``{"properties": "other.gpkg:buildings"}``) override any part. With

@@ -1,7 +1,8 @@
 """Write every planner output of a plan into one folder.
 
-The files: the GeoPackage, the phase maps (multi-page PDF and one PNG per sheet) and the
-coordination report (HTML and XLSX), plus any more writers' files, as one set: all targets are
+The files: the GeoPackage, the phase maps (multi-page PDF and one PNG per sheet), the
+coordination report (HTML and XLSX) and the digging schedule (XLSX, Gantt chart and works map),
+plus any more writers' files, as one set: all targets are
 checked before anything is written, everything is written into a staging folder beside the
 output folder and moved in at the end, with a manifest naming the complete set
 (:func:`heatplan.io.staging.staged_outputs`). A killed run leaves the previous set or the new
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from heatplan.core.errors import HeatplanError
 from heatplan.io.staging import add_lock_holder, staged_outputs
+from heatplan.outputs.digging import digging_paths, write_digging
 from heatplan.outputs.geopackage import GPKG_NAME, write_geopackage
 from heatplan.outputs.phase_maps.files import phase_map_paths, write_phase_maps
 from heatplan.outputs.report import HTML_NAME, XLSX_NAME, write_report_html, write_report_xlsx
@@ -36,6 +38,7 @@ def output_paths(plan: Plan, out_dir: Path | str, *, phase_pngs: bool = False) -
     return [
         out_dir / GPKG_NAME,
         *phase_map_paths(plan, out_dir, phase_pngs=phase_pngs),
+        *digging_paths(out_dir),
         out_dir / HTML_NAME,
         out_dir / XLSX_NAME,
     ]
@@ -103,6 +106,8 @@ def write_outputs(
         with _background(maps, enabled=parallel, on_start=helper) as map_paths:
             write_geopackage(plan, stage / GPKG_NAME, lang=lang)
             step()
+            for _ in write_digging(plan, stage, lang=lang):
+                step()
             write_report_html(plan, stage / HTML_NAME, lang=lang)
             step()
             write_report_xlsx(plan, stage / XLSX_NAME, lang=lang)

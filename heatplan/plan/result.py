@@ -48,6 +48,21 @@ class Plan:
     summary: dict[str, Any] = field(default_factory=dict)
     """Scalar facts: the schedule's report (``plan/schedule/solve.py``), counts, objective
     values, MILP gap, run times."""
+    planned_works: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    """Other works in the streets (optional input layer ``planned_works``)."""
+    work_packages: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Index ``package_id``: the digging schedule's work packages by street, stretch, year and
+    quarter (``plan/works.py``); MultiLineStrings where the trenches have geometry."""
+    work_crews: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per year and quarter with digging: crews needed against crews available."""
+    work_conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """One row per work package and other work meeting in the same street within the years
+    that matter, with a suggestion (``plan/conflicts.py``)."""
+    gas_closure: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Index ``district_id``: when each district's gas network can close
+    (``plan/gas_closure.py``)."""
+    gas_properties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Index ``property_id``: every gas-heated property's route off gas and advice."""
     scenario: Scenario | None = None
     is_synthetic: bool = False
     municipality_code: str | None = None

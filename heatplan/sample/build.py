@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +28,7 @@ from heatplan.sample.layout import Skeleton, make_skeleton, nearest_town
 from heatplan.sample.names import main_road_names, street_names
 from heatplan.sample.network import existing_network
 from heatplan.sample.streets import local_streets, node_network
+from heatplan.sample.works import planned_works
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class SampleData:
     proposals: pd.DataFrame
     municipality: gpd.GeoDataFrame
     """The synthetic municipal boundary (``name``); not part of the input contract."""
+    planned_works: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
+    """Other works in the streets (the optional ``planned_works`` layer; empty for none)."""
 
 
 def _streets(
@@ -221,6 +224,7 @@ def generate(seed: int = DEFAULT_SEED) -> SampleData:
         municipality=gpd.GeoDataFrame(
             {"name": [MUNICIPALITY_NAME]}, geometry=[skeleton.boundary], crs=PROJECT_CRS
         ),
+        planned_works=planned_works(streets, districts, seed),
     )
     logger.info(
         "Sample: %d properties, %d districts, %.0f km streets, %d labels, %d proposals",
@@ -275,16 +279,21 @@ def tile(data: SampleData, scale: int) -> SampleData:
         proposals["label_id"] = (proposals["label_id"].astype("int64") + t * 10**9).astype(str)
         muni = _shift(data.municipality, dx, dy)
         muni["name"] = muni["name"] + f" ({t + 1})"
+        works = data.planned_works
+        if len(works):
+            works = _shift(works, dx, dy)
+            works["work_id"] = tag + works["work_id"]
         for k, v in (("properties", props), ("districts", districts),
                      ("streets", _shift(data.streets, dx, dy)),
                      ("dh_network", _shift(data.dh_network, dx, dy)),
                      ("heat_sources", sources), ("labels", labels), ("proposals", proposals),
-                     ("municipality", muni)):
+                     ("municipality", muni), ("planned_works", works)):
             parts[k].append(v)
     merged = {k: pd.concat(v, ignore_index=True) for k, v in parts.items()}
     for k in ("properties", "districts", "streets", "dh_network", "heat_sources",
-              "municipality"):
-        merged[k] = gpd.GeoDataFrame(merged[k], geometry="geometry", crs=PROJECT_CRS)
+              "municipality", "planned_works"):
+        if "geometry" in merged[k].columns:
+            merged[k] = gpd.GeoDataFrame(merged[k], geometry="geometry", crs=PROJECT_CRS)
     merged["properties"] = merged["properties"].sort_values("property_id").reset_index(drop=True)
     merged["labels"] = merged["labels"].sort_values("label_id").reset_index(drop=True)
     return SampleData(**merged)

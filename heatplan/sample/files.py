@@ -2,7 +2,8 @@
 
 Layout (as the bundled sample): ``gis_data/sample.gpkg`` with the layers ``properties``,
 ``districts``, ``streets``, ``dh_network``, ``heat_sources`` (plus ``municipality``, the
-synthetic municipal boundary) and ``energy_labels/labels.csv``, ``energy_labels/proposals.csv``
+synthetic municipal boundary, and the optional ``planned_works``) and
+``energy_labels/labels.csv``, ``energy_labels/proposals.csv``
 (UTF-8, comma-separated). Every GeoPackage layer carries ``synthetic=true`` in its GDAL layer
 metadata (:data:`heatplan.io.synthetic.SYNTHETIC_METADATA`) and says so in its description;
 :func:`heatplan.io.synthetic.is_synthetic` reads it back. Files are written atomically with a
@@ -44,6 +45,7 @@ LAYER_DESCRIPTIONS = {
     "dh_network": "eksisterende fjernvarmeledninger",
     "heat_sources": "tilslutningspunkter",
     "municipality": "kommunegrænse",
+    "planned_works": "andre gravearbejder i vejene",
 }
 
 
@@ -109,8 +111,9 @@ def write_sample(data, out_dir: Path | str, *, generator: str, overwrite: bool =
     layers = {
         "properties": data.properties, "districts": data.districts, "streets": data.streets,
         "dh_network": data.dh_network, "heat_sources": data.heat_sources,
-        "municipality": data.municipality,
+        "municipality": data.municipality, "planned_works": data.planned_works,
     }
+    layers = {name: frame for name, frame in layers.items() if len(frame.columns)}
     write_layers(layers, paths["gpkg"], generator=generator, overwrite=overwrite,
                  notes={"properties": connection_note(data.properties)})
     write_csv(data.labels, paths["labels"], overwrite=overwrite)

@@ -31,7 +31,12 @@ from heatplan.core.schema import GIS_LAYERS, LABEL_TABLES, Layer
 from heatplan.io.layers import read_dataset
 from heatplan.validate.columns import check_columns, check_unique, check_values, match_columns
 from heatplan.validate.geometry import check_crs, check_geometry, check_place
-from heatplan.validate.relations import check_districts, check_label_dates, check_reference
+from heatplan.validate.relations import (
+    check_districts,
+    check_label_dates,
+    check_reference,
+    check_work_years,
+)
 from heatplan.validate.result import ValidationResult, build_result
 from heatplan.validate.work import LayerWork, empty_work, start_work, valid_mask
 
@@ -61,6 +66,7 @@ def validate_dataset(raw: Dataset, *, scenario: Scenario) -> ValidationResult:
     check_reference(works["labels"], works["properties"], "property_id", "property_id",
                     "property")
     check_reference(works["proposals"], works["labels"], "label_id", "label_id", "label")
+    check_work_years(works["planned_works"])
     for name, work in works.items():
         layer = work.layer
         if (work.present and layer.required and len(work.data) and not work.fatal

@@ -2,7 +2,7 @@
 
 Properties must name a valid district or lie in one (then it is assigned by location); labels
 must refer to a valid property and proposals to a valid label; labels get ``valid_to`` where
-it is missing and ``is_expired``.
+it is missing and ``is_expired``; a planned work must not end before it starts.
 """
 
 from __future__ import annotations
@@ -205,3 +205,21 @@ def check_label_dates(labels: LayerWork, scenario: Scenario) -> None:
             "info", f"{plural(n_expired, 'label')} expired before {reference.date()}; still "
             "used as evidence and flagged is_expired.",
         )
+
+
+def check_work_years(works: LayerWork) -> None:
+    """Reject planned works whose ``end_year`` lies before their ``year``."""
+    if works.fatal or not len(works.data) or not {"year", "end_year"} <= set(works.data):
+        return
+    start = pd.to_numeric(works.data["year"], errors="coerce")
+    end = pd.to_numeric(works.data["end_year"], errors="coerce")
+    reversed_ = (start.notna() & end.notna() & (end < start)).to_numpy(bool)
+    if not reversed_.any():
+        return
+    works.reject(reversed_, "end_year before year")
+    works.issue(
+        "warning", "Planned works whose end_year lies before their year were rejected.",
+        "Give the first year of the work in year and the last in end_year (or leave end_year "
+        "empty for a work done within one year).", mask=reversed_, column="end_year",
+        values=end.astype("Int64").astype(str),
+    )
