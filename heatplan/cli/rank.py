@@ -19,6 +19,8 @@ from heatplan.cli.options import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from heatplan.core.dataset import Dataset
     from heatplan.core.scenario import Scenario
 
@@ -116,6 +118,15 @@ def command(
         staged = write_ranking(ranking, scenario, stage, lang=lang)
     paths = [out_dir / path.name for path in staged]
 
+    click.echo(_overview(ranking, scenario, lang))
+    for pid, row in ranking.head(top).iterrows():
+        address = row["address"] if isinstance(row["address"], str) else pid
+        click.echo(f"{row['rank']:>4}. {address}: {row['explanation']}")
+    click.echo(("Skrevet: " if lang == "da" else "Written: ") + ", ".join(str(p) for p in paths))
+
+
+def _overview(ranking: pd.DataFrame, scenario: Scenario, lang: str) -> str:
+    """One line on the ranked buildings: labels, renewals and the total CO2 saving."""
     n = len(ranking)
     labelled = ranking["label_class"].notna()
     poor = ranking.loc[labelled, "label_class"].astype(str).isin(["D", "E", "F", "G"])
@@ -128,7 +139,7 @@ def command(
     ccs_year = scenario.value("emissions.ccs_start_year")
     if lang == "da":
         ccs_text = f"med CO2-fangst fra {ccs_year}" if ccs_on else "uden CO2-fangst"
-        click.echo(
+        return (
             f"{n} kommunale bygninger; {labelled.sum()} med energimærke"
             + (f", heraf {share:.0f} % D eller dårligere" if labelled.any() else "")
             + f"; {renew} skal have fornyet mærket. Samlet CO2-besparelse "
@@ -136,13 +147,9 @@ def command(
         )
     else:
         ccs_text = f"with carbon capture from {ccs_year}" if ccs_on else "without carbon capture"
-        click.echo(
+        return (
             f"{n} municipal buildings; {labelled.sum()} with a label"
             + (f", {share:.0f} % of them D or worse" if labelled.any() else "")
             + f"; {renew} need a new label. Total CO2 saving {first}–{last}: {total} t "
             f"({ccs_text})."
         )
-    for pid, row in ranking.head(top).iterrows():
-        address = row["address"] if isinstance(row["address"], str) else pid
-        click.echo(f"{row['rank']:>4}. {address}: {row['explanation']}")
-    click.echo(("Skrevet: " if lang == "da" else "Written: ") + ", ".join(str(p) for p in paths))

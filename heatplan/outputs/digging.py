@@ -35,6 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
     "sheet_gas": {"da": "Gaslukning", "en": "Gas closure"},
     "sheet_gas_customers": {"da": "Gaskunder", "en": "Gas customers"},
     "sheet_about": {"da": "Om planen", "en": "About"},
+    "sheet_risks": {"da": "Risici for gravningen", "en": "Risks for the works"},
     "quarter": {"da": "K{q}", "en": "Q{q}"},
     "yes": {"da": "ja", "en": "yes"},
     "no": {"da": "nej", "en": "no"},
@@ -297,7 +298,8 @@ def digging_report_tables(plan: Plan, lang: str = "da") -> list[tuple[str, str, 
 
 REPORT_SHEET_NAMES: dict[str, dict[str, str]] = {
     key: WORDS[f"sheet_{name}"] for key, name in (("works", "packages"), ("crews", "crews"),
-                                                  ("conflicts", "conflicts"), ("gas", "gas"))}
+                                                  ("conflicts", "conflicts"), ("gas", "gas"),
+                                                  ("works_risks", "risks"))}
 """Sheet names of :func:`digging_report_tables`'s keys, should a workbook show them."""
 
 

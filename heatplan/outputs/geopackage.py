@@ -413,20 +413,25 @@ def write_geopackage(
 ) -> Path:
     """Write the plan's GeoPackage to ``path`` atomically and return ``path``.
 
-    Besides the plan layers (:func:`plan_layers`), a ``layer_styles`` table gives QGIS a
-    default style for districts, trenches, heat-plan areas and properties.
+    Besides the plan layers (:func:`plan_layers`) and the coordination meeting's layers (work
+    packages, other works, conflicts, gas closure), a ``layer_styles`` table gives QGIS a
+    default style for districts, trenches, heat-plan areas, properties and those layers.
 
     Raises
     ------
     OutputExistsError
         If ``path`` exists and ``overwrite`` is false.
     """
+    from heatplan.outputs.digging_layers import coordination_layers, styles_table
     from heatplan.outputs.phase_maps.layers import plan_phases
 
     path = Path(path)
-    layers = plan_layers(plan, lang)
+    works = coordination_layers(plan, lang)
+    layers = plan_layers(plan, lang) + [OutputLayer(w.key, w.name, w.description, w.table)
+                                        for w in works]
     phases = [p.phase for p in plan_phases(plan)]
-    styles = style_table(layers, phases, lang)
+    styles = pd.concat([style_table(layers, phases, lang), styles_table(works, GEOMETRY_NAME)],
+                       ignore_index=True)
     layers.append(OutputLayer("styles", STYLES_LAYER, "QGIS layer styles", styles))
     with atomic_path(path, overwrite=overwrite) as tmp:
         write_layers(layers, tmp, synthetic=plan.is_synthetic)

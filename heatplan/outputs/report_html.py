@@ -18,6 +18,8 @@ from heatplan.outputs.charts import (
     timeline_chart,
     tornado_chart,
 )
+from heatplan.outputs.digging import word as digging_word
+from heatplan.outputs.digging_charts import gantt_chart
 from heatplan.outputs.report_tables import ReportTable, decimals_for, report_tables, total_label
 from heatplan.outputs.texts import check_lang, format_number, format_year, is_missing, text
 from heatplan.plan.result import Plan
@@ -191,8 +193,13 @@ def render_html(plan: Plan, *, lang: str = "da") -> str:
         notes = plan.summary.get("co2_notes") if key == "sec_co2" else None
         if isinstance(notes, list | tuple):
             body.extend(f"<p>{html.escape(str(n))}</p>" for n in notes)
+    gantt = gantt_chart(plan, lang=lang)
+    if gantt is not None:
+        body.append(f"<h2>{html.escape(digging_word('title', lang))}</h2>")
+        body.append(f"<figure>{figure_svg(gantt)}</figure>")
     for key in ("method", "districts", "economics", "household", "sensitivity", "assumptions",
-                "phases", "years", "renovation", "changes", "rejected"):
+                "phases", "years", "works", "crews", "conflicts", "gas", "works_risks",
+                "renovation", "changes", "rejected"):
         if key in tables:
             body.append(f"<h2>{html.escape(tables[key].title)}</h2>")
             note = _NOTES.get(key)

@@ -15,6 +15,8 @@ import pandas as pd
 
 from heatplan.model.heating import HEATING_TYPES
 from heatplan.outputs.charts import co2_series_kind, target_line
+from heatplan.outputs.digging import digging_report_tables, risk_table
+from heatplan.outputs.digging import word as digging_word
 from heatplan.outputs.texts import check_lang, code_text, recommendation_text, text
 from heatplan.plan.result import Plan
 
@@ -390,6 +392,10 @@ def report_tables(plan: Plan, *, lang: str = "da") -> list[ReportTable]:
         if "kind" in changes:
             changes["kind"] = [code_text("kind", v, lang) for v in changes["kind"]]
         tables.append(ReportTable("changes", text("sec_changes", lang), changes))
+    tables += [ReportTable(k, t, d) for k, t, d in digging_report_tables(plan, lang)]
+    risks = risk_table(plan, lang)
+    if len(risks):
+        tables.append(ReportTable("works_risks", digging_word("sheet_risks", lang), risks))
     rejected = _rejected_table(plan)
     if len(rejected):
         tables.append(ReportTable("rejected", text("sec_rejected", lang), rejected))

@@ -65,9 +65,13 @@ _SHEET_NAMES = {
 
 def sheet_name(key: str, lang: str = "da") -> str:
     """The XLSX sheet name of report table ``key``."""
+    from heatplan.outputs.digging import REPORT_SHEET_NAMES
     from heatplan.outputs.report_economics import SHEET_NAMES
 
-    return (_SHEET_NAMES if key in _SHEET_NAMES else SHEET_NAMES)[key][lang]
+    for names in (_SHEET_NAMES, SHEET_NAMES, REPORT_SHEET_NAMES):
+        if key in names:
+            return names[key][lang]
+    raise KeyError(key)
 
 
 def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:

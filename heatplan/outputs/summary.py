@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from heatplan.outputs.digging import summary_lines
 from heatplan.outputs.report_tables import summary_figures
 from heatplan.outputs.texts import text
 from heatplan.plan.result import Plan
@@ -177,6 +178,7 @@ def format_plan_summary(plan: Plan, *, lang: str = "da") -> str:
             "(see each district's reason; set economics.switch_candidate_below_threshold to "
             "switch them): " + ", ".join(f"{d} {n}" for d, n in flagged["name"].items())
         )
+    lines += summary_lines(plan, "en")
     lines += _co2_lines(plan)
     n_rej = sum(len(t) for t in plan.rejected.values())
     if n_rej:
