@@ -389,3 +389,83 @@ def test_gas_as_the_reference():
 
     with pytest.raises(ScenarioError, match=r"economics\.reference"):
         one_district(s.with_values(economics__reference="oil"))
+
+
+# --- heat production cost per source ------------------------------------------------------------
+
+def test_feed_roots_follow_the_chain_to_the_source():
+    from heatplan.plan.economics.production import feed_roots
+
+    fed = pd.Series({"A": "S1", "B": "A", "C": "B", "D": "existing_network", "E": None,
+                     "F": "G", "G": "F"})
+    roots = feed_roots(fed)
+    assert roots[["A", "B", "C"]].tolist() == ["S1", "S1", "S1"]
+    assert roots["D"] == "existing_network"
+    assert pd.isna(roots["E"]) and pd.isna(roots["F"]) and pd.isna(roots["G"])  # none; cycle
+
+
+def two_sources(scenario):
+    """District A (as :func:`hand_town`) fed from source S1, B (the same) from the existing
+    network; returns the economics of both."""
+    pa, ta, sa = hand_town(district="A")
+    pb, tb, sb = hand_town(district="B")
+    districts = pd.DataFrame({"name": ["A", "B"], "status": ["candidate_dh"] * 2},
+                             index=pd.Index(["A", "B"], name="district_id"))
+    feed = pd.DataFrame({"fed_from": ["S1", "existing_network"]}, index=districts.index)
+    return district_economics(pd.concat([pa, pb]), districts, pd.concat([ta, tb]),
+                              pd.concat([sa, sb]), feed, scenario=scenario,
+                              factors=factors_table(), base_year=BASE, sensitivity=False)
+
+
+def test_each_district_pays_the_production_cost_of_its_source():
+    base = hand_scenario()  # 200 DKK/MWh for every source
+    s = base.with_values(economics__heat_production_cost_by_source_dkk_per_mwh={
+        "S1": 350.0, "existing_network": {2015: 120.0, 2050: 120.0}})
+    econ, plain = two_sources(s), two_sources(base)
+    assert econ["production_source"].tolist() == ["S1", "existing_network"]
+    d = np.array([1.0, 1 / 1.035, 1 / 1.035**2])  # D(0) … D(2)
+    produced = plain.loc["A", "heat_produced_mwh_a"]  # (150 + loss) / 0.95, as by hand above
+    assert produced == pytest.approx(econ.loc["B", "heat_produced_mwh_a"])
+    # production (sold and lost heat) is the only item that changes: naf × produced × Δcost × ΣD
+    for district, cost in (("A", 350.0), ("B", 120.0)):
+        change = 1.28 * produced * (cost - 200.0) * d.sum() / 1e6
+        assert econ.loc[district, "npv_dh_mdkk"] == pytest.approx(
+            plain.loc[district, "npv_dh_mdkk"] + change)
+        assert econ.loc[district, "npv_hp_mdkk"] == pytest.approx(
+            plain.loc[district, "npv_hp_mdkk"])
+        # the utility buys the produced heat at its source's first-year cost
+        assert econ.loc[district, "utility_cost_dkk_a"] == pytest.approx(
+            plain.loc[district, "utility_cost_dkk_a"] + produced * (cost - 200.0))
+    assert econ.loc["A", "npv_dh_mdkk"] - econ.loc["B", "npv_dh_mdkk"] == pytest.approx(
+        1.28 * produced * 230.0 * d.sum() / 1e6)
+
+
+def test_a_cost_for_an_unused_source_is_warned_and_a_bad_entry_refused(caplog):
+    from heatplan.core.errors import ScenarioError
+
+    s = hand_scenario().with_values(
+        economics__heat_production_cost_by_source_dkk_per_mwh={"S9": 300.0})
+    with caplog.at_level("WARNING"):
+        econ = two_sources(s)
+    assert "S9" in caplog.text and "source_id" in caplog.text
+    assert econ.loc["A", "npv_dh_mdkk"] == pytest.approx(two_sources(hand_scenario()).loc[
+        "A", "npv_dh_mdkk"])  # the default applies
+    bad = hand_scenario().with_values(
+        economics__heat_production_cost_by_source_dkk_per_mwh={"S1": "cheap"})
+    with pytest.raises(ScenarioError, match=r"S1.*not a number or a year series"):
+        two_sources(bad)
+
+
+def test_the_scenario_file_takes_costs_per_source(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("[economics.heat_production_cost_by_source_dkk_per_mwh]\n"
+                    "value = { S1 = 250, existing_network = { 2025 = 300, 2035 = 220 } }\n",
+                    encoding="utf-8")
+    table = load_scenario(path).value("economics.heat_production_cost_by_source_dkk_per_mwh")
+    assert table["S1"] == 250
+    path.write_text("[economics]\nheat_production_cost_by_source_dkk_per_mwh = { S1 = 2500 }\n",
+                    encoding="utf-8")
+    from heatplan.core.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="S1 = 2500 is outside its range"):
+        load_scenario(path)

@@ -77,6 +77,11 @@ ECONOMICS_COLUMNS: tuple[PlanColumn, ...] = (
     PlanColumn("heat_produced_mwh_a", "float64", "MWh/year", "heat to produce: (sold + lost) ÷ "
                "(1 − station loss)", ("districts",),
                Label("Produceret varme (MWh/år)", "Heat produced (MWh/a)")),
+    PlanColumn("production_source", "string", "", "feed at the root of the district's "
+               "`fed_from` chain (a `source_id` or `existing_network`) whose heat production "
+               "cost the comparison uses (economics.heat_production_cost_by_source_dkk_per_mwh, "
+               "else the default); empty when no network was routed", ("districts",),
+               Label("Varmekilde", "Heat source")),
     PlanColumn("heat_loss_share", "float64", "share 0–1", "heat lost in the pipes ÷ heat fed "
                "into them", ("districts",), Label("Varmetab, andel", "Heat loss, share")),
     # ---- districts: the socio-economic comparison

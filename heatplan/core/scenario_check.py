@@ -260,6 +260,8 @@ def _check_list(key: str, kind: str, default: Any, value: Any, wrong: list[str])
 def _check_table(key: str, default: Any, value: Any, wrong: list[str]) -> tuple[Any, list[str]]:
     if not isinstance(value, Mapping):
         return value, wrong
+    if not default:  # an open table (empty by default): any keys, its user checks the entries
+        return value, []
     if not value:
         return value, [f"{key} is an empty table; give at least one entry like the default "
                        f"{fmt(default)}."]

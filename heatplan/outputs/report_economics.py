@@ -14,6 +14,7 @@ from heatplan.core.columns_economics import CASE_LABELS
 from heatplan.core.scenario import Scenario
 from heatplan.outputs.texts import REFERENCES, format_number, recommendation_text, text
 from heatplan.plan.economics import total_loss_share
+from heatplan.plan.economics.production import production_cost_by_year, source_costs
 from heatplan.plan.economics.sensitivity import flip_summary
 from heatplan.plan.result import Plan
 
@@ -115,6 +116,19 @@ def _pct(value: float, lang: str) -> str:
     return format_number(100 * float(value), 1, lang) + " %"
 
 
+def _production_text(s: Scenario, year: int, lang: str) -> str:
+    """The default heat production cost in ``year`` and each source's own, DKK/MWh."""
+    years = [year]
+    default = format_number(production_cost_by_year(s, pd.Series([pd.NA], dtype="string"),
+                                                    years)[0, 0], 0, lang)
+    own = []
+    for label in source_costs(s):
+        value = production_cost_by_year(s, pd.Series([str(label)], dtype="string"), years)
+        name = text("fed_existing_network", lang) if label == "existing_network" else label
+        own.append(f"{name}: {format_number(value[0, 0], 0, lang)}")
+    return f"{default} ({'; '.join(own)})" if own else default
+
+
 def _method_fields(plan: Plan, s: Scenario, lang: str) -> dict[str, object]:
     """The numbers the method's lines quote, formatted for ``lang``."""
     area = str(s.value("network.area_type"))
@@ -125,14 +139,13 @@ def _method_fields(plan: Plan, s: Scenario, lang: str) -> dict[str, object]:
     first = int(s.value("phasing.first_year"))
     compared = compared_districts(plan.districts)
     loss = total_loss_share(compared) if len(compared) else np.nan
-    production = s.by_year("economics.heat_production_cost_dkk_per_mwh", [first])[0]
     return {
         "reference": text(f"reference_{s.value('economics.reference')}", lang),
         "years": s.value("economics.study_period_years"), "first": first,
         "naf": format_number(s.value("economics.net_tax_factor"), 2, lang),
         "price_year": s.value("economics.price_year"),
         "eur": format_number(s.value("economics.eur_dkk"), 5, lang),
-        "production": format_number(production, 0, lang),
+        "production": _production_text(s, first, lang),
         "rate": _pct(s.value("economics.discount_rate"), lang),
         "step": steps[0] if steps else "∞",
         "later": " / ".join(_pct(r, lang) for r in later) or "–",

@@ -5,6 +5,8 @@
 * :mod:`~heatplan.plan.economics.network` — segment costs, feeder sharing, sunk mains, works;
 * :mod:`~heatplan.plan.economics.inputs` and :mod:`~heatplan.plan.economics.study` — what the
   comparison is computed from;
+* :mod:`~heatplan.plan.economics.production` — each district's heat production cost, from
+  the source at the root of its feed;
 * :mod:`~heatplan.plan.economics.socio` — the socio-economic comparison (samfundsøkonomi);
 * :mod:`~heatplan.plan.economics.utility` — the utility's budget (selskabsøkonomi);
 * :mod:`~heatplan.plan.economics.household` — the household's bill (brugerøkonomi);

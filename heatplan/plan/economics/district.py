@@ -17,10 +17,12 @@ from heatplan.core.scenario import Scenario
 from heatplan.plan.economics.household import household_bills
 from heatplan.plan.economics.inputs import (
     INTERNAL_COLUMNS,
+    AlternativeInputs,
     StudyPeriod,
     alternative_inputs,
     district_quantities,
 )
+from heatplan.plan.economics.production import check_sources, feed_roots
 from heatplan.plan.economics.sensitivity import CaseRun, flipping_cases, sensitivity_table
 from heatplan.plan.economics.socio import DRIVER_PARTS, compare_alternatives, reference_of
 from heatplan.plan.economics.study import study_period
@@ -99,17 +101,18 @@ def district_economics(
 
     q = quantities(scenario)
     study = study_period(scenario)
-    inputs = alternative_inputs(conv, q, study, scenario=scenario)
+    roots = _production_sources(econ, scenario)
+    inputs = alternative_inputs(conv, q, study, scenario=scenario, roots=roots)
     econ = econ.join(q.drop(columns=list(INTERNAL_COLUMNS)))
     _add_heat_flows(econ, q, scenario, final_share)
     econ = econ.join(compare_alternatives(inputs, study, scenario))
     none = econ["n_to_convert"].eq(0)  # nothing to compare
     econ.loc[none, COMPARISON_COLUMNS] = np.nan
     _add_co2(econ, conv, factors[base_year], scenario)
-    econ = _add_money(econ, conv, study, scenario)
+    econ = _add_money(econ, conv, study, scenario, inputs)
     if sensitivity:
         run = CaseRun(lambda variant: alternative_inputs(conv, quantities(variant), study,
-                                                         scenario=variant))
+                                                         scenario=variant, roots=roots))
         cases = sensitivity_table(inputs, study, scenario, run)
         cases.loc[none, :] = np.nan
         econ = econ.join(cases)
@@ -123,15 +126,26 @@ def district_economics(
     return econ
 
 
+def _production_sources(econ: pd.DataFrame, scenario: Scenario) -> pd.Series:
+    """The feed at the root of each district's ``fed_from`` chain, also kept as
+    ``production_source``; costs named for feeds no district uses are warned."""
+    roots = feed_roots(econ["fed_from"])
+    check_sources(scenario, roots)
+    econ["production_source"] = roots.fillna("").astype(str)
+    return roots
+
+
 def _add_money(econ: pd.DataFrame, conv: pd.DataFrame, study: StudyPeriod,
-               scenario: Scenario) -> pd.DataFrame:
-    """The utility's budget and the household bills' medians per district (no district
-    heating figures where no network was routed)."""
+               scenario: Scenario, inputs: AlternativeInputs) -> pd.DataFrame:
+    """The utility's budget (heat at each source's first-year production cost) and the
+    household bills' medians per district (no district heating figures where no network was
+    routed)."""
+    production = pd.Series(inputs.by_year["production"][:, 0], index=inputs.index)
     bills = household_bills(conv, scenario=scenario)
     fees = bills["connection_fee_dkk"].where(
         ~conv["connection_status"].astype(str).eq("connected"), 0.0)
     econ = econ.join(utility_budget(econ, fees.groupby(conv["district_id"]).sum(), study,
-                                    scenario=scenario))
+                                    production_dkk_per_mwh=production, scenario=scenario))
     medians = bills.drop(columns="connection_fee_dkk").groupby(conv["district_id"]).median()
     econ = econ.join(medians.reindex(econ.index))
     no_network = econ["npv_dh_mdkk"].isna()  # no district heating to budget or to bill

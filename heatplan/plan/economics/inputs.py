@@ -22,6 +22,7 @@ from heatplan.core.scenario import Scenario
 from heatplan.model.heat_pump import heat_pump_scop
 from heatplan.plan.catalogue import catalogue_dkk
 from heatplan.plan.economics.network import share_by_district, sunk_segments, trench_costs
+from heatplan.plan.economics.production import production_cost_by_year
 from heatplan.plan.network.heat_loss import heat_loss_mwh_a
 from heatplan.plan.network.pipes import (
     cost_basis,
@@ -49,7 +50,7 @@ class StudyPeriod:
     curve: np.ndarray
     """Connected share of the properties to convert in each year (take-up course, §2.8)."""
     prices: dict[str, np.ndarray] = field(default_factory=dict)
-    """DKK per MWh (``production``, ``electricity``, ``gas``), per t (``co2``), per kg
+    """DKK per MWh (``electricity``, ``gas``), per t (``co2``), per kg
     (``nox``), and t CO2 per MWh (``dh_co2``, ``el_co2``, ``gas_co2``) by year."""
 
     @property
@@ -75,7 +76,7 @@ class AlternativeInputs:
     by_year: dict[str, np.ndarray] = field(default_factory=dict)
     """(rows × N) DKK or MWh: ``substation``, ``substation_om``, ``hp_house``, ``hp_large``,
     ``hp_om``, ``hp_electricity`` (MWh), ``boiler_house``, ``boiler_large``, ``boiler_om``,
-    ``gas_fuel`` (MWh)."""
+    ``gas_fuel`` (MWh), ``production`` (DKK per MWh at the plant of the district's source)."""
 
 
 def district_quantities(conv: pd.DataFrame, districts: pd.DataFrame, trenches: pd.DataFrame,
@@ -172,8 +173,13 @@ def unit_cost_by_year(peak_kw: np.ndarray, kind: str, years: list[int], *, scena
 
 
 def alternative_inputs(conv: pd.DataFrame, quantities: pd.DataFrame, study: StudyPeriod, *,
-                       scenario: Scenario) -> AlternativeInputs:
-    """The per-district, per-year inputs of the three alternatives at 100 % take-up."""
+                       scenario: Scenario, roots: pd.Series | None = None) -> AlternativeInputs:
+    """The per-district, per-year inputs of the three alternatives at 100 % take-up.
+
+    ``roots`` is the feed at the root of each district's ``fed_from`` chain
+    (:func:`~heatplan.plan.economics.production.feed_roots`); its source's heat production cost
+    applies (the default cost where None or empty).
+    """
     require_columns(conv, ("peak_load_kw", "heat_pump_system"), table_name="properties",
                     stage="model")
     years = [int(y) for y in study.years]
@@ -211,6 +217,9 @@ def alternative_inputs(conv: pd.DataFrame, quantities: pd.DataFrame, study: Stud
         "boiler_large": per_district(np.where(large, boiler, 0.0)),
         "boiler_om": per_district(unit("gas_boiler", "om_eur_a")),
         "gas_fuel": per_district(demand[:, None] / boiler_eff[None, :]),
+        "production": production_cost_by_year(
+            scenario, pd.Series(pd.NA, index=index, dtype="string") if roots is None
+            else roots.reindex(index), years),
     }
     return AlternativeInputs(
         index=index,

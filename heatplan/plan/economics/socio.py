@@ -7,9 +7,11 @@ course in each (§2.8: the connected share ``s(t)`` of the take-up curve, ``upta
 
 * **district heating**: mains not yet built and exchanger stations in year 0; a service line and
   a house substation per connection; heat produced = (heat sold + network loss) ÷ (1 − station
-  loss), at the heat production cost; pumping electricity (``network.pumping_electricity_share``
-  of the heat produced); the network's variable O&M and the substations' O&M; the CO2 of the
-  heat produced (``emissions.dh_co2_basis``) and of the pumping electricity;
+  loss), at the heat production cost of the district's source
+  (:mod:`heatplan.plan.economics.production`); pumping electricity
+  (``network.pumping_electricity_share`` of the heat produced); the network's variable O&M and
+  the substations' O&M; the CO2 of the heat produced (``emissions.dh_co2_basis``) and of the
+  pumping electricity;
 * **individual heat pumps** (the reference, §2.5): a unit per connecting property (reinvested
   after its lifetime), electricity = heat ÷ the building's SCOP of the year, O&M, CO2;
 * **individual gas boilers** (optional second reference): a new boiler, gas = heat ÷ the
@@ -91,7 +93,7 @@ def district_heating(inp: AlternativeInputs, study: StudyPeriod, scenario: Scena
     keep = 1.0 - float(scenario.value("network.station_loss_share"))
     produced = (sold + loss) / keep
     price = study.prices
-    cost = price["production"] * drivers.production
+    cost = inp.by_year["production"] * drivers.production
     pumping = float(scenario.value("network.pumping_electricity_share")) * produced
     om = (sold * price["network_om"] + share[None, :] * inp.by_year["substation_om"])
     co2_t = produced * price["dh_co2"] + pumping * price["el_co2"]

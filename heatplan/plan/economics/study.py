@@ -16,7 +16,7 @@ def study_period(scenario: Scenario, *, final_share: float | None = None) -> Stu
     """The study period from ``phasing.first_year`` for ``economics.study_period_years``.
 
     ``final_share`` replaces ``uptake.final_share`` in the take-up course (a sensitivity case).
-    Prices are DKK at ``economics.price_year``: heat production, electricity (catalogue,
+    Prices are DKK at ``economics.price_year``: electricity (catalogue,
     converted), gas, CO2, NOx and the network's variable O&M; CO2 factors are t per MWh.
     """
     first = int(scenario.value("phasing.first_year"))
@@ -24,7 +24,6 @@ def study_period(scenario: Scenario, *, final_share: float | None = None) -> Stu
     years = np.arange(first, first + n)
     yrs = years.tolist()
     prices = {
-        "production": scenario.by_year("economics.heat_production_cost_dkk_per_mwh", yrs),
         "electricity": catalogue_dkk(scenario, "economics.electricity_price_eur_per_mwh", yrs),
         "gas": scenario.by_year("economics.gas_price_dkk_per_mwh", yrs),
         "co2": scenario.by_year("economics.co2_price_dkk_per_t", yrs),

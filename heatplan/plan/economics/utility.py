@@ -6,9 +6,10 @@ excl. VAT:
 * revenue: the tariff (``household.dh_fixed_dkk_a`` per connection,
   ``household.dh_capacity_dkk_per_m2_a`` × heated area, ``household.dh_variable_dkk_per_mwh`` ×
   heat sold) plus the connection fees (excl. VAT) paid off over the loan;
-* cost: heat bought at the production cost for the heat produced (sold + losses), pumping
-  electricity, the network's variable O&M, and the investment (mains, stations, service lines,
-  substations) repaid as an annuity at ``economics.utility_interest_rate`` over
+* cost: heat bought at the production cost of the district's source for the heat produced
+  (sold + losses), pumping electricity, the network's variable O&M, and the investment
+  (mains, stations, service lines, substations) repaid as an annuity at
+  ``economics.utility_interest_rate`` over
   ``economics.utility_loan_years``;
 * balance = revenue − cost (a Danish utility runs at cost: a negative balance means the tariff
   does not cover the district).
@@ -24,7 +25,7 @@ from heatplan.plan.economics.present_value import annuity_factor
 
 
 def utility_budget(econ: pd.DataFrame, fees_dkk: pd.Series, study: StudyPeriod, *,
-                   scenario: Scenario) -> pd.DataFrame:
+                   production_dkk_per_mwh: pd.Series, scenario: Scenario) -> pd.DataFrame:
     """``utility_investment_dkk``, ``utility_revenue_dkk_a``, ``utility_cost_dkk_a`` and
     ``utility_balance_dkk_a`` per district.
 
@@ -37,6 +38,8 @@ def utility_budget(econ: pd.DataFrame, fees_dkk: pd.Series, study: StudyPeriod, 
         Connection fees incl. VAT of all properties to convert, summed per district.
     study
         The study period (its first year's prices).
+    production_dkk_per_mwh
+        Heat production cost of each district's source in the first year, DKK per MWh.
     """
     h = scenario.section("household")
     vat = 1.0 + float(h["vat_share"])
@@ -50,8 +53,8 @@ def utility_budget(econ: pd.DataFrame, fees_dkk: pd.Series, study: StudyPeriod, 
                + econ["heat_sold_mwh_a"] * float(h["dh_variable_dkk_per_mwh"])
                + fees * loan)
     pumping = float(scenario.value("network.pumping_electricity_share"))
-    cost = (econ["heat_produced_mwh_a"] * (price["production"]
-                                           + pumping * price["electricity"])
+    production = production_dkk_per_mwh.reindex(econ.index)
+    cost = (econ["heat_produced_mwh_a"] * (production + pumping * price["electricity"])
             + econ["heat_sold_mwh_a"] * price["network_om"] + econ["cost_dkk"] * loan)
     out = pd.DataFrame(index=econ.index)
     out["utility_investment_dkk"] = econ["cost_dkk"]
