@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -39,7 +38,8 @@ from heatplan.outputs.digging import (
     quarter_text,
     word,
 )
-from heatplan.outputs.texts import check_lang, is_missing, text
+from heatplan.outputs.report_workbook import excel_value
+from heatplan.outputs.texts import check_lang, text
 from heatplan.plan.result import Plan
 
 logger = logging.getLogger(__name__)
@@ -48,18 +48,6 @@ _WIDE = {"suggestion": 50, "gas_advice": 50, "description": 22, "feed_package_id
 _DECIMALS = {"crew_weeks": 1, "crews_needed": 1, "crews_available": 1, "working_weeks": 0}
 _ASSUMPTION_KEYS = ("works.", "gas.", "phasing.trench_capacity_km_a",
                     "uptake.remaining_to_heat_pump_year", "uptake.final_share")
-
-
-def _cell_value(value: object) -> object:
-    if is_missing(value):
-        return None
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value if isinstance(value, int | float | str) else str(value)
 
 
 def _number_format(column: str) -> str:
@@ -96,7 +84,7 @@ def write_sheet(ws: Worksheet, table: pd.DataFrame, *, lang: str, title: str, fo
     columns = [str(c) for c in table.columns]
     ws.append([column_label(c, lang) for c in columns])
     for row in table.itertuples(index=False):
-        ws.append([_cell_value(v) for v in row])
+        ws.append([excel_value(v) for v in row])
     header = Font(bold=True)
     fill = PatternFill("solid", fgColor="E8E8E8")
     for cell in ws[1]:

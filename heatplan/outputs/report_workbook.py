@@ -37,7 +37,8 @@ def _excel_format(column: str, decimals: int | None = None) -> str:
     return "#,##0" if not places else "#,##0." + "0" * places
 
 
-def _excel_value(value: object) -> object:
+def excel_value(value: object) -> object:
+    """A cell value openpyxl writes as it is: None, bool, int, float or text."""
     if is_missing(value):
         return None
     if isinstance(value, np.bool_ | bool):
@@ -87,7 +88,7 @@ def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
         if table.key == "summary":
             ws.append([text("sum_item", lang), text("sum_value", lang)])
             for item, value, decimals in data.itertuples(index=False):
-                ws.append([str(item), _excel_value(value)])
+                ws.append([str(item), excel_value(value)])
                 ws.cell(ws.max_row, 2).number_format = _excel_format("", int(decimals))
             if plan.is_synthetic:
                 ws.append([])
@@ -98,7 +99,7 @@ def build_workbook(plan: Plan, *, lang: str = "da") -> Workbook:
             columns = [str(c) for c in data.columns]
             ws.append([column_label(c, lang) for c in columns])
             for row in data.itertuples(index=False):
-                ws.append([_excel_value(v) for v in row])
+                ws.append([excel_value(v) for v in row])
             if table.total and len(data):
                 ws.append(
                     [

@@ -31,6 +31,7 @@ from heatplan.plan.economics import (
     district_works,
     household_bills,
     recommend_districts,
+    segment_depths,
     segment_parent,
     sunk_segments,
     transit_note,
@@ -379,16 +380,7 @@ def _years_and_co2(
 def _segment_years(trenches: pd.DataFrame, is_built: pd.Series, schedule: pd.DataFrame
                    ) -> pd.Series:
     """Spread each district's built segments over its construction years, upstream first."""
-    parent = segment_parent(trenches)
-    depth: dict = {}
-    for seg in trenches.index:
-        chain, node = [], seg
-        while node is not None and node not in depth and node not in chain:
-            chain.append(node)
-            node = parent.get(node)
-        base = depth.get(node, -1) if node is not None else -1
-        for k, c in enumerate(reversed(chain)):
-            depth[c] = base + 1 + k
+    depth = segment_depths(trenches.index, segment_parent(trenches))
     out = pd.Series(pd.NA, index=trenches.index, dtype="Int64", name="construction_year")
     built = trenches[is_built.reindex(trenches.index, fill_value=False).astype(bool)]
     for district_id, segs in built.groupby("district_id", sort=True):

@@ -39,6 +39,7 @@ import shapely
 
 from heatplan.core.errors import StageContractError, require_columns
 from heatplan.core.scenario import Scenario
+from heatplan.plan.economics.network import segment_depths
 
 logger = logging.getLogger(__name__)
 
@@ -173,20 +174,6 @@ def _parents(todo: pd.DataFrame) -> dict[str, str]:
     return dict(zip(todo.index[known], up[known].astype(str), strict=True))
 
 
-def _depths(pieces: pd.Index, parent: dict[str, str]) -> dict[str, int]:
-    """Number of pieces between each piece and its feed point (0 at a feed point)."""
-    depth: dict[str, int] = {}
-    for seg in pieces:
-        chain, node = [], seg
-        while node is not None and node not in depth and node not in chain:
-            chain.append(node)
-            node = parent.get(node)
-        base = depth.get(node, -1) if node is not None else -1
-        for k, c in enumerate(reversed(chain)):
-            depth[c] = base + 1 + k
-    return depth
-
-
 def _street_groups(todo: pd.DataFrame, parent: dict[str, str]) -> dict[str, int]:
     """Group of every piece: its street's runs in a district and year, joined where allowed.
 
@@ -215,7 +202,7 @@ def _street_groups(todo: pd.DataFrame, parent: dict[str, str]) -> dict[str, int]
     graph.add_nodes_from(sorted(set(roots.values())))
     graph.add_edges_from(sorted({(roots[up], roots[seg]) for seg, up in parent.items()
                                  if roots[up] != roots[seg]}))
-    depth = _depths(todo.index, parent)
+    depth = segment_depths(todo.index, parent)
     first_depth = pd.Series(depth).groupby(pd.Series(roots)).min()
     by_key: dict[tuple, list[str]] = {}
     for root in sorted(graph.nodes, key=lambda r: (first_depth[r], r)):
@@ -248,7 +235,7 @@ def _stretches(todo: pd.DataFrame, parent: dict[str, str], groups: dict[str, int
     Returns the package id of every piece (``{district}-{number}``) and each package's
     stretch number and count.
     """
-    depth = _depths(todo.index, parent)
+    depth = segment_depths(todo.index, parent)
     children: dict[str, list[str]] = {}
     for seg, up in parent.items():
         if groups[seg] == groups[up]:

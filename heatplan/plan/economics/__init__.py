@@ -20,6 +20,7 @@ from heatplan.plan.economics.district import district_economics, total_loss_shar
 from heatplan.plan.economics.household import BILL_COLUMNS, household_bills
 from heatplan.plan.economics.network import (
     district_works,
+    segment_depths,
     segment_parent,
     segment_users,
     sunk_segments,
@@ -32,6 +33,6 @@ from heatplan.plan.economics.recommend import density_class, recommend_districts
 __all__ = [
     "BILL_COLUMNS", "DISTRICT_HEATING", "EXISTING", "INDIVIDUAL", "annuity_factor",
     "density_class", "district_economics", "district_works", "household_bills",
-    "recommend_districts", "segment_parent", "segment_users", "sunk_segments",
+    "recommend_districts", "segment_depths", "segment_parent", "segment_users", "sunk_segments",
     "total_loss_share", "transit_note", "trench_costs",
 ]

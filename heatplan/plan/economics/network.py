@@ -69,6 +69,24 @@ def segment_parent(trenches: pd.DataFrame) -> dict:
     return dict(zip(trenches.index[known], up[known], strict=True))
 
 
+def segment_depths(pieces: pd.Index, parent: dict) -> dict:
+    """Number of pieces between each piece and its feed point (0 at a feed point).
+
+    >>> segment_depths(pd.Index(["c", "b", "a"]), {"b": "a", "c": "b"})
+    {'a': 0, 'b': 1, 'c': 2}
+    """
+    depth: dict = {}
+    for seg in pieces:
+        chain, node = [], seg
+        while node is not None and node not in depth and node not in chain:
+            chain.append(node)
+            node = parent.get(node)
+        base = depth.get(node, -1) if node is not None else -1
+        for k, c in enumerate(reversed(chain)):
+            depth[c] = base + 1 + k
+    return depth
+
+
 def segment_users(trenches: pd.DataFrame) -> dict[object, set]:
     """Return, per segment, the districts whose heat flows through it (its own included).
 
