@@ -221,14 +221,14 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     if traj is None or len(traj) == 0:
         return None
     years = np.asarray(traj.index, dtype=int)
-    fig = Figure(figsize=(9.0, 4.0))
+    fig = Figure(figsize=(9.0, 4.8))
     ax = fig.add_subplot()
     styles = {
         "baseline": ("#969696", "--", 1.5),
         "no_plan": ("#636363", ":", 1.8),
         "takeup": ("#fdbe85", "-", 1.0),
         "without_ccs": ("#e6550d", "-", 2.2),
-        "with_ccs": ("#1b9e77", "-", 2.2),
+        "with_ccs": ("#1b9e77", "-.", 2.2),
         "plan": ("#e6550d", "-", 2.2),
     }
     kinds = {str(c): co2_series_kind(str(c)) for c in traj.columns}
@@ -238,10 +238,14 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
         (c for c, k in kinds.items() if k in styles and not (k == "plan" and both_ccs)),
         key=lambda c: (order.index(kinds[c]), int("".join(filter(str.isdigit, c)) or 0), c),
     )
+    n_takeup = 0
     for column in columns:
         if not pd.api.types.is_numeric_dtype(traj[column]):
             continue
         colour, style, width = styles[kinds[column]]
+        if kinds[column] == "takeup":
+            colour, style = TAKEUP_STYLES[n_takeup % len(TAKEUP_STYLES)]
+            n_takeup += 1
         ax.plot(
             years,
             pd.to_numeric(traj[column]).to_numpy(dtype=float),
@@ -269,11 +273,25 @@ def co2_chart(plan: Plan, *, lang: str = "da") -> Figure | None:
     _year_axis(ax.xaxis)
     _number_axis(ax.yaxis, lang)
     ax.grid(color="#eeeeee", linewidth=0.6)
-    ax.legend(fontsize=8, frameon=False, loc="center right")
+    # the legend goes below the axes, never over the lines
+    handles, _labels = ax.get_legend_handles_labels()
+    rows = -(-len(handles) // 3)
+    fig.legend(fontsize=8, frameon=False, loc="lower center", ncol=3, handlelength=3.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.subplots_adjust(left=0.10, right=0.97, bottom=0.14, top=0.96)
+    fig.subplots_adjust(left=0.10, right=0.97, bottom=0.14 + 0.06 * rows, top=0.96)
     return fig
+
+
+TAKEUP_STYLES = (
+    ("#0072b2", (0, (6, 2))),
+    ("#cc79a7", (0, (1, 1.5))),
+    ("#009e73", (0, (6, 2, 1, 2))),
+    ("#56b4e9", (0, (3, 1, 1, 1, 1, 1))),
+    ("#d55e00", (0, (10, 3))),
+)
+"""Colour (Okabe–Ito, colour-blind safe) and dash pattern of the take-up variants' lines, in
+order, so each reads apart in black and white."""
 
 
 def figure_svg(fig: Figure) -> str:

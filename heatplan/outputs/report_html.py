@@ -6,9 +6,11 @@ in Danish format in Danish (1.234,5). The tables come from :mod:`heatplan.output
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import numpy as np
+import pandas as pd
 
 from heatplan.core.columns import column_label
 from heatplan.outputs.charts import (
@@ -20,6 +22,14 @@ from heatplan.outputs.charts import (
 )
 from heatplan.outputs.digging import word as digging_word
 from heatplan.outputs.digging_charts import gantt_chart
+from heatplan.outputs.report_meeting import (
+    decisions,
+    digging_years,
+    dug_table,
+    plan_line,
+    top_risks,
+)
+from heatplan.outputs.report_meeting import word as meeting_word
 from heatplan.outputs.report_tables import ReportTable, decimals_for, report_tables, total_label
 from heatplan.outputs.texts import check_lang, format_number, format_year, is_missing, text
 from heatplan.plan.result import Plan
@@ -56,17 +66,43 @@ main{max-width:1200px;margin:auto;padding:1.5em}
 h1{font-size:1.7em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:2px solid #e6550d;
 padding-bottom:.2em}
 .synthetic{background:#b2182b;color:#fff;padding:.4em .8em;font-weight:bold;display:inline-block}
-.note{color:#555;font-size:.9em}
-table{border-collapse:collapse;margin:.5em 0;font-size:.85em;background:#fff}
-th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top}
-th{background:#f0f0f0;text-align:left}
+.note,.planline{color:#555;font-size:.9em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.85em;background:#fff;max-width:100%}
+th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;overflow-wrap:anywhere}
+th{background:#f0f0f0;text-align:left;hyphens:auto}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.total td{font-weight:bold;background:#f7f7f7}
-td.long{min-width:28em;max-width:48em}
+td.long{min-width:16em}
 .scroll{overflow-x:auto}
 figure{margin:1em 0;background:#fff;border:1px solid #eee;padding:.5em}
-@media print{h2{page-break-after:avoid}table{page-break-inside:auto}}
+section.meeting{break-after:page}
+@media print{body{background:#fff}main{max-width:none;padding:0}
+h2{break-after:avoid;page-break-after:avoid}table{page-break-inside:auto;font-size:7.5pt}
+tr{break-inside:avoid}figure{break-inside:avoid;border:0}.scroll{overflow:visible}
+section.meeting{page-break-after:always}}
 """
+"""The page's style (the ``@page`` rules are in :func:`_page_css`)."""
+
+
+def _css_string(value: str) -> str:
+    """``value`` as a CSS string literal (quotes, backslashes and ``<`` escaped)."""
+    escaped = value.replace("\\", "\\5c ").replace('"', "\\22 ").replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def _page_css(title: str, line: str, lang: str) -> str:
+    """Print A4 with the title, the plan line and the page number on every page."""
+    box = "font-size:8pt;color:#555"
+    page = f"{_css_string(meeting_word('page', lang) + ' ')} counter(page) " \
+           f"{_css_string(' ' + meeting_word('of', lang) + ' ')} counter(pages)"
+    return (f"@page{{size:A4 portrait;margin:18mm 12mm 16mm 12mm;"
+            f"@top-left{{content:{_css_string(title)};{box}}}"
+            f"@top-right{{content:{_css_string(line)};{box}}}"
+            f"@bottom-right{{content:{page};{box}}}}}")
+
+MAX_COLUMNS = 8
+"""Wider tables are split into parts of at most this many columns, each repeating the first
+column, so every part fits an A4 page."""
 
 
 LONG_TEXT = 60
@@ -116,32 +152,47 @@ def _html_table(table: ReportTable, lang: str) -> str:
             cell, _ = _cell_html(value, "", lang, decimals=int(decimals))
             parts.append(f'<tr><td>{html.escape(str(item))}</td><td class="n">{cell}</td></tr>')
     else:
-        parts.append(
-            "<tr>"
-            + "".join(f"<th>{html.escape(column_label(str(c), lang))}</th>" for c in data.columns)
-            + "</tr>"
-        )
-        for row in data.itertuples(index=False):
-            cells = []
-            for col, value in zip(data.columns, row, strict=True):
-                cell, numeric = _cell_html(value, str(col), lang)
-                if numeric:
-                    cells.append(f'<td class="n">{cell}</td>')
-                elif len(cell) > LONG_TEXT:
-                    cells.append(f'<td class="long">{cell}</td>')
-                else:
-                    cells.append(f"<td>{cell}</td>")
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        if table.total:
-            cells = []
-            for i, col in enumerate(data.columns):
-                if col in table.total:
-                    cell, _ = _cell_html(table.total[col], str(col), lang)
-                    cells.append(f'<td class="n">{cell}</td>')
-                else:
-                    label = total_label(table.key, lang) if i == 0 else ""
-                    cells.append(f"<td>{html.escape(label)}</td>")
-            parts.append('<tr class="total">' + "".join(cells) + "</tr>")
+        return "\n".join(_grid(data[part], table, lang)
+                         for part in column_parts(list(data.columns)))
+    parts.append("</table></div>")
+    return "\n".join(parts)
+
+
+def column_parts(columns: list, width: int = MAX_COLUMNS) -> list[list]:
+    """``columns`` in parts of at most ``width``, each part after the first repeating the
+    first column (the row's name)."""
+    if len(columns) <= width:
+        return [columns]
+    first, rest = columns[0], columns[1:]
+    return [[first, *rest[i:i + width - 1]] for i in range(0, len(rest), width - 1)]
+
+
+def _grid(data, table: ReportTable, lang: str) -> str:
+    """``data`` (some columns of ``table``) as an HTML table with ``table``'s total row."""
+    columns = list(data.columns)
+    parts = ['<div class="scroll"><table>', "<tr>" + "".join(
+        f"<th>{html.escape(column_label(str(c), lang))}</th>" for c in columns) + "</tr>"]
+    for row in data.itertuples(index=False):
+        cells = []
+        for col, value in zip(columns, row, strict=True):
+            cell, numeric = _cell_html(value, str(col), lang)
+            if numeric:
+                cells.append(f'<td class="n">{cell}</td>')
+            elif len(cell) > LONG_TEXT:
+                cells.append(f'<td class="long">{cell}</td>')
+            else:
+                cells.append(f"<td>{cell}</td>")
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    if table.total and any(c in table.total for c in columns):
+        cells = []
+        for i, col in enumerate(columns):
+            if col in table.total:
+                cell, _ = _cell_html(table.total[col], str(col), lang)
+                cells.append(f'<td class="n">{cell}</td>')
+            else:
+                label = total_label(table.key, lang) if i == 0 else ""
+                cells.append(f"<td>{html.escape(label)}</td>")
+        parts.append('<tr class="total">' + "".join(cells) + "</tr>")
     parts.append("</table></div>")
     return "\n".join(parts)
 
@@ -160,14 +211,64 @@ def _tornado(plan: Plan, lang: str) -> list[str]:
             f"<figure>{figure_svg(fig)}</figure>"]
 
 
-def render_html(plan: Plan, *, lang: str = "da") -> str:
-    """Return the coordination report as one self-contained HTML document."""
+def _simple_table(data: pd.DataFrame, lang: str, decimals: dict[str, int]) -> str:
+    """``data`` with its own (already translated) headers as an HTML table."""
+    rows = ["<tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in data.columns) + "</tr>"]
+    for row in data.itertuples(index=False):
+        cells = []
+        for col, value in zip(data.columns, row, strict=True):
+            cell, numeric = _cell_html(value, "", lang, decimals=decimals.get(str(col), 0))
+            cells.append(f'<td class="n">{cell}</td>' if numeric else f"<td>{cell}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return '<div class="scroll"><table>' + "\n".join(rows) + "</table></div>"
+
+
+def _meeting_section(plan: Plan, lang: str, risk_section: str, today: dt.date | None) -> str:
+    """The first page: what is dug this year and next, decisions needed, top risks."""
+    years = digging_years(plan, today)
+    when = f"{years[0]}–{years[1]}"
+    dug = dug_table(plan, years, lang)
+    parts = ['<section class="meeting">',
+             f"<h2>{html.escape(meeting_word('title', lang))}</h2>",
+             f"<h3>{html.escape(meeting_word('dug', lang, years=when))}</h3>"]
+    if len(dug):
+        year, km = meeting_word("year", lang), meeting_word("trench_km", lang)
+        parts.append(_simple_table(dug, lang, {year: -1, km: 1}))
+    else:
+        parts.append(f'<p class="note">{html.escape(meeting_word("none_dug", lang, years=when))}'
+                     "</p>")
+    parts.append(f"<h3>{html.escape(meeting_word('decisions', lang))}</h3>")
+    items = decisions(plan, lang) or [meeting_word("no_decisions", lang)]
+    parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+    parts.append(f"<h3>{html.escape(meeting_word('risks', lang))}</h3>")
+    risks, more = top_risks(plan, lang)
+    if risks:
+        parts.append("<ul>" + "".join(
+            f"<li><b>{html.escape(a)}</b>: {html.escape(r)}</li>" for a, r in risks) + "</ul>")
+    else:
+        parts.append(f'<p class="note">{html.escape(meeting_word("no_risks", lang))}</p>')
+    if more:
+        note = meeting_word("more_risks", lang, n=more, section=risk_section)
+        parts.append(f'<p class="note">{html.escape(note)}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_html(plan: Plan, *, lang: str = "da", today: dt.date | None = None) -> str:
+    """Return the coordination report as one self-contained HTML document.
+
+    ``today`` is the run date printed on every page when the plan carries no
+    ``summary["plan_date"]`` (the current date when not given).
+    """
     check_lang(lang)
     tables = {t.key: t for t in report_tables(plan, lang=lang)}
     title = text("report_title", lang)
-    body = [f"<h1>{html.escape(title)}</h1>"]
+    line = plan_line(plan, lang, today)
+    body = [f"<h1>{html.escape(title)}</h1>", f'<p class="planline">{html.escape(line)}</p>']
     if plan.is_synthetic:
         body.append(f'<p class="synthetic">{html.escape(text("synthetic_note", lang))}</p>')
+    risk_title = tables["works_risks"].title if "works_risks" in tables else ""
+    body.append(_meeting_section(plan, lang, risk_title, today))
     source = text("source_sample" if plan.is_synthetic else "source_input", lang)
     files = (
         ", ".join(plan.scenario.files)
@@ -211,7 +312,8 @@ def render_html(plan: Plan, *, lang: str = "da") -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body><main>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}{_page_css(title, line, lang)}"
+        "</style>\n</head>\n<body><main>\n"
         + "\n".join(body)
         + "\n</main></body>\n</html>\n"
     )

@@ -449,7 +449,7 @@ def decimals_for(column: str) -> int | None:
         return -2
     if name.endswith("_mdkk"):
         return 1
-    if name in {"year", "phase", "rank"} or name.endswith("_year") or name.endswith("year"):
+    if name in {"year", "phase", "rank"} or name.endswith("year") or name.startswith("year_"):
         return -1
     if "density" in name or name.endswith("_km") or name.startswith("co2") or "_co2" in name:
         return 2 if "density" in name else 1
