@@ -153,3 +153,64 @@ def test_unknown_fuel_unit_names_the_labels_and_the_fix():
     with pytest.raises(InputDataError, match=r"column fuel_unit: labels \['L9'\] .*'kg "
                                              r"træpiller'.*m3 or m³ \(natural gas\)"):
         select_labels(labels, scenario=SCENARIO)
+
+
+# --- metered heat first, normalised to a normal year ------------------------------------------
+DEGREE_DAYS = SCENARIO.with_values(
+    demand__degree_days={"2020": 2500, "2023": 3300}, demand__normal_degree_days=3000,
+    demand__space_heating_share=0.75,
+)
+
+
+def test_metered_heat_wins_over_a_label_and_over_area_normalised_by_degree_days():
+    props = _properties()
+    props["metered_heat_kwh_a"] = [20_000.0, 100_000.0, None, None, None]
+    props["metered_year"] = pd.array([2020, 2023, None, None, None], dtype="Int64")
+    d = estimate_heat_demand(props, LABELS, scenario=DEGREE_DAYS)
+    # house (area estimate 14.95 MWh): 20,000 kWh in 2020 (2,500 degree days, normal 3,000):
+    # 20,000 × (0.75 × 3000/2500 + 0.25) = 20,000 × 1.15 = 23,000 kWh = 23.0 MWh
+    assert d.loc["house", "heat_demand_mwh_a"] == pytest.approx(23.0)
+    assert (d.loc["house", "demand_source"], d.loc["house", "demand_year"]) == ("metered", 2020)
+    assert d.loc["house", "peak_load_kw"] == pytest.approx(23.0 * 1000 / 2800)
+    # school (valid label 260 MWh): 100,000 kWh in the cold 2023 (3,300 degree days):
+    # 100,000 × (0.75 × 3000/3300 + 0.25) = 100,000 × 0.931818… = 93,181.8 kWh
+    assert d.loc["school", "heat_demand_mwh_a"] == pytest.approx(93.1818, rel=1e-5)
+    assert (d.loc["school", "demand_source"], d.loc["school", "demand_year"]) == ("metered",
+                                                                                  2023)
+    assert d.loc["school", "label_id"] == "LS"  # the label is still shown as evidence
+    # school2 keeps its label (valid from 2021), old its area estimate
+    assert (d.loc["school2", "demand_source"], d.loc["school2", "demand_year"]) == ("label",
+                                                                                    2021)
+    assert d.loc["old", "demand_source"] == "area"
+    assert pd.isna(d.loc["old", "demand_year"])
+
+
+def test_metered_table_replaces_the_properties_columns_and_unknown_years_are_warned(caplog):
+    props = _properties()
+    props["metered_heat_kwh_a"] = [20_000.0, None, None, None, None]
+    props["metered_year"] = pd.array([2020, None, None, None, None], dtype="Int64")
+    table = pd.DataFrame({"property_id": ["house", "hall"],
+                          "metered_heat_kwh_a": [18_000.0, 150_000.0],
+                          "metered_year": [2023, 2031]})
+    chosen = select_labels(LABELS, scenario=DEGREE_DAYS)
+    with caplog.at_level("WARNING", logger="heatplan.model.demand"):
+        d = estimate_from_chosen(props, chosen, scenario=DEGREE_DAYS, metered=table)
+    # house: the table's 18,000 kWh of 2023 replaces the layer's 2020 reading:
+    # 18,000 × (0.75 × 3000/3300 + 0.25) = 16,772.7 kWh
+    assert d.loc["house", "heat_demand_mwh_a"] == pytest.approx(16.7727, rel=1e-5)
+    assert d.loc["house", "demand_year"] == 2023
+    # hall: 2031 has no degree days: used as metered (150 MWh), and a warning says so
+    assert d.loc["hall", "heat_demand_mwh_a"] == pytest.approx(150.0)
+    assert d.loc["hall", "demand_source"] == "metered"
+    assert ("Metered heat of 1 properties is from years without degree days in "
+            "demand.degree_days (2031)") in caplog.text
+
+
+def test_the_default_degree_days_are_sourced_or_marked_as_assumptions():
+    for key in ("demand.degree_days", "demand.normal_degree_days",
+                "demand.space_heating_share"):
+        param = SCENARIO.parameter(key)
+        assert param.source and param.range is not None
+    # the default series: 2014 was mild (2,724) against the normal year's 3,030
+    assert SCENARIO.value("demand.degree_days")["2014"] == 2724
+    assert SCENARIO.value("demand.normal_degree_days") == 3030

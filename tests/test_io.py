@@ -27,7 +27,7 @@ def test_every_format_reads_and_validates(fmt, toy_tables, write_toy_dataset, tm
     data_dir = write_toy_dataset(toy_tables, tmp_path / fmt, fmt=fmt)
     result = load_dataset(data_dir, scenario=SCENARIO)
     assert result.rejected == {}
-    assert result.counts["valid"].tolist() == [6, 2, 3, 1, 1, 0, 3, 4]
+    assert result.counts["valid"].tolist() == [6, 2, 3, 1, 1, 0, 3, 4, 0]
     props = result.dataset.properties.sort_index()  # FlatGeobuf stores features spatially sorted
     assert props.crs == "EPSG:25832"
     assert props.index.tolist() == ["P1", "P2", "P3", "P4", "P5", "P6"]
@@ -99,7 +99,8 @@ def test_read_dataset_gives_an_unvalidated_dataset_and_validation_a_validated_on
     assert raw.csv_formats["labels"]["separator"] == ","
     assert raw.properties.index.tolist() == list(range(6))  # as read: not indexed by id yet
     assert list(raw.tables) == ["properties", "districts", "streets", "dh_network",
-                                "heat_sources", "planned_works", "labels", "proposals"]
+                                "heat_sources", "planned_works", "labels", "proposals",
+                                "metered"]
     validated = validate_dataset(raw, scenario=SCENARIO).dataset
     assert validated.is_validated
     assert validated.sources == raw.sources
@@ -142,7 +143,8 @@ def test_missing_optional_tables_are_a_note(toy_tables, write_toy_dataset, tmp_p
     result = load_dataset(write_toy_dataset(toy_tables, tmp_path / "data"), scenario=SCENARIO)
     assert not result.has_errors
     notes = [i for i in result.issues if "Optional layer" in i.message]
-    assert [i.layer for i in notes] == ["dh_network", "planned_works", "labels", "proposals"]
+    assert [i.layer for i in notes] == ["dh_network", "planned_works", "labels", "proposals",
+                                          "metered"]
     assert len(result.dataset.labels) == 0
     assert "label_class" in result.dataset.labels.columns
 

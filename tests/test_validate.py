@@ -61,7 +61,7 @@ def test_toy_dataset_is_valid(toy_tables, write_toy_dataset, tmp_path):
     result = run(toy_tables, tmp_path, write_toy_dataset, on_disk=True)
     assert not result.has_errors
     assert result.rejected == {}
-    assert result.counts["read"].tolist() == [6, 2, 3, 1, 1, 0, 3, 4]
+    assert result.counts["read"].tolist() == [6, 2, 3, 1, 1, 0, 3, 4, 0]
     assert result.counts["repaired"].sum() == 0
     props = result.dataset.properties
     assert props.crs == "EPSG:25832"
@@ -76,7 +76,7 @@ def test_toy_dataset_is_valid(toy_tables, write_toy_dataset, tmp_path):
     assert labels.loc["L2", "valid_to"] == pd.Timestamp("2025-03-01")  # valid_from + 10 years
     assert labels["is_expired"].tolist() == [False, True, False]
     assert result.dataset.proposals["is_profitable"].tolist() == [True, False, True, True]
-    assert [i.severity for i in result.issues] == ["info"] * 4  # 3 + planned_works not given
+    assert [i.severity for i in result.issues] == ["info"] * 5  # 3 + planned_works, metered
 
 
 def test_missing_required_column_is_an_error(toy_tables, write_toy_dataset, tmp_path):
@@ -407,3 +407,28 @@ def test_sample_validates_without_rejected_rows():
     assert result.rejected == {}, result.report()
     assert result.dataset.is_synthetic
     assert shapely.is_valid(np.asarray(result.dataset.properties.geometry.array)).all()
+
+
+def test_kommunekode_other_than_the_scenarios_is_a_warning(toy_tables):
+    scenario = SCENARIO.with_values(general__municipality_code="0151")
+    toy_tables["properties"]["kommunekode"] = "0153"
+    result = validate_dataset(make_raw_dataset(toy_tables), scenario=scenario)
+    [issue] = [i for i in result.issues if i.column == "kommunekode"]
+    assert issue.severity == "warning" and not result.has_errors
+    assert issue.message == ("kommunekode of the data is 0153, but the scenario's "
+                             "general.municipality_code is 0151; the plan is for 0153, the "
+                             "data's.")
+    assert issue.fix.startswith('Set general.municipality_code = "0153" in a scenario file')
+    # several municipalities, none the scenario's: the plan keeps the scenario's code
+    toy_tables["properties"]["kommunekode"] = ["153", "153", "155", "155", "155", "155"]
+    result = validate_dataset(make_raw_dataset(toy_tables), scenario=scenario)
+    [issue] = [i for i in result.issues if i.column == "kommunekode"]
+    assert issue.message.startswith("kommunekode of the data holds 2 municipalities (0153, "
+                                    "0155), none of them the scenario's")
+
+
+def test_kommunekode_agreeing_with_the_scenario_gives_no_warning(toy_tables):
+    scenario = SCENARIO.with_values(general__municipality_code="0151")
+    toy_tables["properties"]["kommunekode"] = "151"
+    result = validate_dataset(make_raw_dataset(toy_tables), scenario=scenario)
+    assert [i for i in result.issues if i.column == "kommunekode"] == []

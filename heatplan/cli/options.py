@@ -88,6 +88,52 @@ out_option = click.option(
     help="Folder the outputs are written to.",
 )
 
+with_sample_option = click.option(
+    "--with-sample", is_flag=True,
+    help="With single layers given (--properties PATH ...) but no data folder, take the other "
+    "layers from the bundled synthetic sample on purpose (otherwise an error).",
+)
+
+
+def check_sample_mixing(
+    data_dir: Path | None, layer_paths: dict[str, Any], with_sample: bool, *,
+    folder_hint: str = "--data DIR",
+) -> None:
+    """Refuse layers given one by one without a data folder when the sample would fill the rest.
+
+    With ``with_sample`` a warning on stderr names the layers taken from the sample instead.
+
+    Raises
+    ------
+    click.UsageError
+        Naming the layers that would come from the synthetic sample and the ways to fix it.
+    """
+    if data_dir is not None or not layer_paths:
+        return
+    from heatplan.io.layers import sample_layers
+
+    from_sample = sample_layers(layer_paths)
+    if not from_sample:
+        return
+    given = ", ".join("--" + name.replace("_", "-") for name in layer_paths)
+    names = ", ".join(from_sample)
+    if with_sample:
+        click.echo(
+            f"Warning: {given} given without a data folder; the layers {names} come from the "
+            "bundled synthetic sample (--with-sample), so the plan mixes your data with "
+            "invented data.", err=True,
+        )
+        return
+    options = " ".join("--" + name.replace("_", "-") + " PATH" for name in from_sample[:2])
+    msg = (
+        f"{given} given without a data folder ({folder_hint}): the layers {names} would come "
+        f"from the bundled synthetic sample, mixed with your data. Give the folder holding "
+        f"them ({folder_hint}), each layer's path ({options} ...), or --with-sample to take "
+        "them from the sample on purpose."
+    )
+    raise click.UsageError(msg)
+
+
 overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace outputs that already exist in the folder."
 )
@@ -102,6 +148,7 @@ LAYER_OPTIONS: tuple[tuple[str, str], ...] = (
     ("planned_works", "GIS layer"),
     ("labels", "CSV file"),
     ("proposals", "CSV file"),
+    ("metered", "CSV file"),
 )
 
 

@@ -17,6 +17,7 @@ from heatplan.cli.options import (
     out_option,
     overwrite_option,
     scenario_option,
+    with_sample_option,
 )
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 @gpkg_option
 @io_engine_option
 @layer_path_options
+@with_sample_option
 @scenario_option
 @out_option
 @click.option(
@@ -64,6 +66,7 @@ def command(
     data_dir: Path | None,
     gpkg: str | None,
     io_engine: str,
+    with_sample: bool,
     scenario_paths: tuple[Path, ...],
     out_dir: Path,
     method: str,
@@ -82,7 +85,7 @@ def command(
     report, renovation ranking and residents' map into --out, as one set: all or nothing,
     listed in heatplan_manifest.json.
     """
-    from heatplan.cli.options import input_folder
+    from heatplan.cli.options import check_sample_mixing, input_folder
     from heatplan.core.scenario import load_scenario
     from heatplan.io.previous import read_previous_plan
     from heatplan.io.staging import prepare_output_dir
@@ -94,6 +97,7 @@ def command(
 
     started = time.perf_counter()
     layer_paths = {name: path for name, path in layers.items() if path}
+    check_sample_mixing(data_dir, layer_paths, with_sample)
     # fail fast, before any work: the folder, its place, and the files every plan writes
     prepare_output_dir(out_dir, data_dir=input_folder(data_dir, layer_paths),
                        names=fixed_output_names(lang), overwrite=overwrite)

@@ -13,9 +13,11 @@ from heatplan.cli.options import (
     gpkg_option,
     handle_errors,
     io_engine_option,
+    layer_path_options,
     out_option,
     overwrite_option,
     scenario_option,
+    with_sample_option,
 )
 
 if TYPE_CHECKING:
@@ -27,14 +29,15 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _load(data_dir: Path | None, scenario: Scenario, *, gpkg: str | None, engine: str
-          ) -> Dataset:
+def _load(data_dir: Path | None, scenario: Scenario, *, gpkg: str | None, engine: str,
+          layer_paths: dict[str, str]) -> Dataset:
     """Return the dataset, validated; errors in the layers the ranking reads stop it."""
     from heatplan.core.errors import InputDataError
     from heatplan.validate import load_dataset
 
-    result = load_dataset(data_dir, scenario=scenario, strict=False, gpkg=gpkg, engine=engine)
-    needed = {"properties", "labels", "proposals"}
+    result = load_dataset(data_dir, layer_paths=layer_paths, scenario=scenario, strict=False,
+                          gpkg=gpkg, engine=engine)
+    needed = {"properties", "labels", "proposals", "metered"}
     errors = [issue for issue in result.errors if issue.layer in needed]
     if errors:
         lines = "\n".join(f"  - {issue}" for issue in errors)
@@ -47,6 +50,8 @@ def _load(data_dir: Path | None, scenario: Scenario, *, gpkg: str | None, engine
 @data_option
 @gpkg_option
 @io_engine_option
+@layer_path_options
+@with_sample_option
 @scenario_option
 @click.option("--top", "top", type=click.IntRange(min=0), default=10, show_default=True,
               help="How many of the top-ranked buildings to print.")
@@ -70,7 +75,7 @@ def _load(data_dir: Path | None, scenario: Scenario, *, gpkg: str | None, engine
 def command(
     data_dir: Path | None, gpkg: str | None, io_engine: str, scenario_paths: tuple[Path, ...],
     top: int, out_dir: Path, plan_path: Path | None, all_proposals: bool, ccs: bool | None,
-    lang: str, overwrite: bool,
+    lang: str, overwrite: bool, with_sample: bool, **layers: str | None,
 ) -> None:
     """Rank the municipality's own buildings (owner type 50) by the CO2 renovation saves.
 
@@ -79,20 +84,22 @@ def command(
     """
     import pandas as pd
 
-    from heatplan.cli.options import input_folder
+    from heatplan.cli.options import check_sample_mixing, input_folder
     from heatplan.core.scenario import load_scenario
     from heatplan.io.staging import prepare_output_dir, staged_outputs
     from heatplan.model.stage import model_dataset
     from heatplan.outputs.ranking import CSV_NAME, XLSX_NAME, write_ranking
     from heatplan.plan.renovation import rank_renovations
 
+    layer_paths = {name: path for name, path in layers.items() if path}
+    check_sample_mixing(data_dir, layer_paths, with_sample)
     names = (CSV_NAME, XLSX_NAME)
-    prepare_output_dir(out_dir, data_dir=input_folder(data_dir), names=names,
+    prepare_output_dir(out_dir, data_dir=input_folder(data_dir, layer_paths), names=names,
                        overwrite=overwrite)  # fail fast, before the work
     scenario = load_scenario(*scenario_paths)
     if ccs is not None:
         scenario = scenario.with_values(emissions__ccs_enabled=ccs)
-    dataset = _load(data_dir, scenario, gpkg=gpkg, engine=io_engine)
+    dataset = _load(data_dir, scenario, gpkg=gpkg, engine=io_engine, layer_paths=layer_paths)
     model = model_dataset(dataset, scenario=scenario)
     dh_from_year = None
     if plan_path is not None:

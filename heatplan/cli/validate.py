@@ -13,6 +13,7 @@ from heatplan.cli.options import (
     io_engine_option,
     layer_path_options,
     scenario_option,
+    with_sample_option,
 )
 
 
@@ -22,6 +23,7 @@ from heatplan.cli.options import (
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @layer_path_options
+@with_sample_option
 @click.option(
     "--rejected", "rejected_path", type=click.Path(dir_okay=False, path_type=Path),
     default=Path("maps") / "rejected.gpkg", show_default=True,
@@ -34,6 +36,7 @@ from heatplan.cli.options import (
 @handle_errors
 def command(
     data_dir: Path | None,
+    with_sample: bool,
     rejected_path: Path,
     as_json: bool,
     scenario_paths: tuple[Path, ...],
@@ -50,7 +53,7 @@ def command(
     to --rejected. Exits 1 when an error stops planning (a missing file, layer or column, a
     layer without CRS, no valid properties); rejected rows alone are warnings (exit 0).
     """
-    from heatplan.cli.options import input_folder
+    from heatplan.cli.options import check_sample_mixing, input_folder
     from heatplan.core.dataset import issues_table
     from heatplan.core.scenario import load_scenario
     from heatplan.io.rejected import write_rejected
@@ -58,6 +61,7 @@ def command(
     from heatplan.validate import load_dataset
 
     layer_paths = {name: path for name, path in layers.items() if path}
+    check_sample_mixing(data_dir, layer_paths, with_sample, folder_hint="DATA_DIR")
     check_output_dir(rejected_path.parent)
     check_not_in_input(rejected_path, input_folder(data_dir, layer_paths), "--rejected")
     scenario = load_scenario(*scenario_paths)

@@ -93,9 +93,13 @@ COLUMNS: tuple[PlanColumn, ...] = (
                ("properties", "districts", "renovation", "report_phases"),
                Label("Varmebehov (MWh/år)", "Heat demand (MWh/a)"),
                Label("Varmebehov MWh/år", "Heat demand MWh/yr")),
-    PlanColumn("demand_source", "string", "", "where the heat demand comes from: `label` or "
-               "`area`", ("properties", "renovation"),
+    PlanColumn("demand_source", "string", "", "where the heat demand comes from: `metered` "
+               "(normalised to a normal year with degree days), `label` or `area`",
+               ("properties", "renovation"),
                ranking_label=Label("Varmebehov fra", "Heat demand from")),
+    PlanColumn("demand_year", "Int64", "year", "year of the demand's evidence: the metered "
+               "year, or the year the label is valid from; empty for an area estimate",
+               ("properties",), Label("Varmebehov fra år", "Heat demand evidence year")),
     PlanColumn("peak_load_kw", "float64", "kW", "design peak load of the property",
                ("properties",)),
     PlanColumn("co2_t_a", "float64", "t CO2/year", "CO2 of today's heating in the base year",

@@ -119,6 +119,8 @@ class Dataset:
     proposals: pd.DataFrame | None
     planned_works: gpd.GeoDataFrame | None = None
     """Other works in the streets (optional layer; validated: empty when not given)."""
+    metered: pd.DataFrame | None = None
+    """Metered heat per property (optional table; validated: indexed by ``property_id``)."""
     is_synthetic: bool = False
     """True for heatplan's generated sample; every map then says so."""
     sources: dict[str, str] = field(default_factory=dict)
@@ -146,8 +148,16 @@ def municipality_code(properties: pd.DataFrame, scenario: Scenario) -> str:
     The data's own ``kommunekode`` when all properties share one, else the scenario's
     ``general.municipality_code``. The one place that decides it: the plan carries the result.
     """
-    if "kommunekode" in properties.columns:
-        codes = properties["kommunekode"].dropna().astype(str).str.zfill(4).unique()
-        if len(codes) == 1:
-            return str(codes[0])
+    codes = data_municipality_codes(properties)
+    if len(codes) == 1:
+        return codes[0]
     return str(scenario.value("general.municipality_code"))
+
+
+def data_municipality_codes(properties: pd.DataFrame) -> list[str]:
+    """The distinct four-digit ``kommunekode`` values of the properties, sorted (none: ``[]``)."""
+    if "kommunekode" not in properties.columns:
+        return []
+    codes = properties["kommunekode"].dropna().astype(str).str.strip()
+    codes = codes[codes != ""].str.removesuffix(".0").str.zfill(4)
+    return sorted(codes.unique())

@@ -264,9 +264,37 @@ LABEL_HEAT_PLAUSIBLE = (
               what="heat per m²", per="heated_area_m2", unit="kWh/m² a year"),
 )
 
+METERED_HEAT_PLAUSIBLE = (
+    Plausible(None, 100e6, "reject",
+              "assumption: more heat than one building uses in a year (100 GWh); a unit error "
+              "(Wh as kWh)"),
+    *LABEL_HEAT_PLAUSIBLE,
+)
+METERED_YEAR_PLAUSIBLE = (
+    Plausible(1990, CURRENT_YEAR, "reject",
+              "a reading of a year not yet begun is a typing error; before 1990 it says little "
+              "of today's building (assumption)"),
+)
 
 def _at_most(high: float, source: str) -> tuple[Plausible, ...]:
     return (Plausible(None, high, "warn", source),)
+
+
+def _metered_columns(required: bool) -> tuple[Column, ...]:
+    """``metered_heat_kwh_a`` and ``metered_year``: on the properties (optional, checked per m²
+    of heated area too), or in the metered CSV (required, without an area to check against)."""
+    return (
+        Column(
+            "metered_heat_kwh_a", "float", required,
+            "metered delivered heat (space heating and hot water) of one calendar year, from "
+            "the utility's or the municipality's meters; used before labels and area",
+            unit="kWh/year", minimum=0,
+            plausible=METERED_HEAT_PLAUSIBLE if not required else METERED_HEAT_PLAUSIBLE[:1],
+        ),
+        Column("metered_year", "int", required,
+               "the calendar year metered_heat_kwh_a was measured in (normalised to a normal "
+               "year with degree days)", unit="year", plausible=METERED_YEAR_PLAUSIBLE),
+    )
 
 
 PROPERTIES = Layer(
@@ -302,6 +330,10 @@ PROPERTIES = Layer(
             "connection_status", "str", False, "progress, for the yearly revision",
             codes=CONNECTION_STATUS_CODES,
         ),
+        Column("kommunekode", "str", False,
+               "four-digit code of the municipality the property lies in (BBR kommunekode); "
+               "the plan's municipality when all properties share one"),
+        *_metered_columns(required=False),
     ),
     geometry=("Point", "Polygon", "MultiPolygon"),
     id_column="property_id",
@@ -448,4 +480,17 @@ PLANNED_WORKS = Layer(
 GIS_LAYERS: tuple[Layer, ...] = (
     PROPERTIES, DISTRICTS, STREETS, DH_NETWORK, HEAT_SOURCES, PLANNED_WORKS,
 )
-LABEL_TABLES: tuple[Layer, ...] = (LABELS, PROPOSALS)
+METERED = Layer(
+    "metered",
+    (
+        Column("property_id", "str", True, "the metered property (properties.property_id)",
+               unique=True),
+        *_metered_columns(required=True),
+    ),
+    id_column="property_id",
+    required=False,
+    meaning="metered heat per property; a row replaces the properties layer's "
+    "metered_heat_kwh_a and metered_year",
+)
+
+LABEL_TABLES: tuple[Layer, ...] = (LABELS, PROPOSALS, METERED)

@@ -64,6 +64,27 @@ def default_data_dir() -> Path:
     raise InputDataError(msg)
 
 
+def sample_layers(
+    layer_paths: dict[str, str | Path | LayerSource] | None, *, gpkg: str | None = None,
+    engine: str = DEFAULT_ENGINE,
+) -> list[str]:
+    """The layers :func:`read_dataset` would take from the bundled sample without a data folder.
+
+    Empty when ``layer_paths`` names every required layer (nothing then comes from the sample)
+    or the sample cannot be found (reading then says so); else every layer of the sample that
+    ``layer_paths`` does not name, in contract order.
+    """
+    given = set(layer_paths or {})
+    required = {layer.name for layer in GIS_LAYERS + LABEL_TABLES if layer.required}
+    if required <= given:
+        return []
+    try:
+        sources, _ = find_sources(default_data_dir(), layer_paths, gpkg=gpkg, engine=engine)
+    except InputDataError:
+        return []
+    return [name for name in sources if name not in given]
+
+
 def parse_layer_path(text: str | Path | LayerSource) -> LayerSource:
     """Split ``"PATH[:LAYER]"`` into a :class:`LayerSource`.
 

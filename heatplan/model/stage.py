@@ -23,8 +23,8 @@ from heatplan.model.heating import classify_heating, is_convertible
 from heatplan.model.labels import select_labels
 
 MODEL_COLUMNS: tuple[str, ...] = (
-    "heating_type", "is_to_convert", "heat_demand_mwh_a", "demand_source", "peak_load_kw",
-    "heat_pump_system", "co2_t_a",
+    "heating_type", "is_to_convert", "heat_demand_mwh_a", "demand_source", "demand_year",
+    "peak_load_kw", "heat_pump_system", "co2_t_a",
 )
 """Columns the model stage adds to the properties, in this order."""
 
@@ -59,9 +59,12 @@ def emission_factor_tables(scenario: Scenario) -> dict[bool, pd.DataFrame]:
 
 def model_properties(
     properties: gpd.GeoDataFrame, labels: pd.DataFrame | None, *, scenario: Scenario,
-    factors: pd.DataFrame,
+    factors: pd.DataFrame, metered: pd.DataFrame | None = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The properties with :data:`MODEL_COLUMNS`, and the label chosen for each property.
+
+    ``metered`` is the metered table; metered heat comes before labels and area
+    (:func:`heatplan.model.demand.estimate_heat_demand`).
 
     ``factors`` is the CO2 factor table the scenario counts with (:meth:`Model.factors`);
     ``co2_t_a`` (t/a) is today's heating at its ``general.base_year`` column, a heat pump's at
@@ -71,8 +74,8 @@ def model_properties(
     out["heating_type"] = classify_heating(out["heating_installation"], out.get("heating_fuel"))
     out["is_to_convert"] = is_convertible(out["heating_type"])
     chosen = select_labels(labels, scenario=scenario)
-    demand = estimate_heat_demand(out, chosen, scenario=scenario)
-    out = out.join(demand[["heat_demand_mwh_a", "demand_source", "peak_load_kw"]])
+    demand = estimate_heat_demand(out, chosen, scenario=scenario, metered=metered)
+    out = out.join(demand[["heat_demand_mwh_a", "demand_source", "demand_year", "peak_load_kw"]])
     out["heat_pump_system"] = heat_pump_system(out["peak_load_kw"], out["year_built"],
                                                scenario=scenario)
     year = int(scenario.value("general.base_year"))
@@ -88,6 +91,6 @@ def model_dataset(dataset: Dataset, *, scenario: Scenario) -> Model:
     factors = emission_factor_tables(scenario)
     properties, chosen = model_properties(
         dataset.properties, dataset.labels, scenario=scenario,
-        factors=factors[bool(scenario.value("emissions.ccs_enabled"))],
+        factors=factors[bool(scenario.value("emissions.ccs_enabled"))], metered=dataset.metered,
     )
     return Model(properties, chosen, factors)

@@ -202,10 +202,11 @@ def generate(seed: int = DEFAULT_SEED) -> SampleData:
                                    crs=PROJECT_CRS)
     dh_network, heat_sources = existing_network(streets, existing_area, in_existing)
 
-    columns = [c.name for c in PROPERTIES.columns]
-    properties = gpd.GeoDataFrame(
-        props.reset_index()[[*columns, "geometry"]], geometry="geometry", crs=PROJECT_CRS
-    )
+    flat = props.reset_index()
+    # the contract's columns the sample makes (optional ones it has no data for stay out)
+    columns = [c.name for c in PROPERTIES.columns if c.required or c.name in flat.columns]
+    properties = gpd.GeoDataFrame(flat[[*columns, "geometry"]], geometry="geometry",
+                                  crs=PROJECT_CRS)
     properties["year_built"] = properties["year_built"].astype("int64")
     properties["dwellings"] = properties["dwellings"].astype("int64")
     properties["heated_area_m2"] = properties["heated_area_m2"].astype(float)

@@ -34,6 +34,7 @@ from heatplan.validate.geometry import check_crs, check_geometry, check_place
 from heatplan.validate.relations import (
     check_districts,
     check_label_dates,
+    check_municipality,
     check_reference,
     check_work_years,
 )
@@ -62,10 +63,13 @@ def validate_dataset(raw: Dataset, *, scenario: Scenario) -> ValidationResult:
     """
     works = {name: _check_layer(layer, raw) for name, layer in LAYERS.items()}
     check_districts(works["properties"], works["districts"])
+    check_municipality(works["properties"], scenario)
     check_label_dates(works["labels"], scenario)
     check_reference(works["labels"], works["properties"], "property_id", "property_id",
                     "property")
     check_reference(works["proposals"], works["labels"], "label_id", "label_id", "label")
+    check_reference(works["metered"], works["properties"], "property_id", "property_id",
+                    "property")
     check_work_years(works["planned_works"])
     for name, work in works.items():
         layer = work.layer

@@ -2,7 +2,8 @@
 
 Properties must name a valid district or lie in one (then it is assigned by location); labels
 must refer to a valid property and proposals to a valid label; labels get ``valid_to`` where
-it is missing and ``is_expired``; a planned work must not end before it starts.
+it is missing and ``is_expired``; a planned work must not end before it starts; the data's
+``kommunekode`` should be the scenario's municipality.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from heatplan.core.dataset import data_municipality_codes
 from heatplan.core.scenario import Scenario
 from heatplan.validate.work import LayerWork, examples, plural, valid_mask
 
@@ -223,3 +225,34 @@ def check_work_years(works: LayerWork) -> None:
         "empty for a work done within one year).", mask=reversed_, column="end_year",
         values=end.astype("Int64").astype(str),
     )
+
+
+def check_municipality(props: LayerWork, scenario: Scenario) -> None:
+    """Warn when the properties' ``kommunekode`` is not the scenario's municipality.
+
+    The plan takes the data's code when every valid property has the same one
+    (:func:`heatplan.core.dataset.municipality_code`), else the scenario's.
+    """
+    if props.fatal or not len(props.data) or "general.municipality_code" not in scenario:
+        return
+    wanted = str(scenario.value("general.municipality_code") or "").strip()
+    codes = data_municipality_codes(props.data[valid_mask(props)])
+    if not wanted or not codes or wanted.zfill(4) in codes:
+        return
+    listed = ", ".join(codes[:5]) + (", …" if len(codes) > 5 else "")
+    if len(codes) == 1:
+        message = (
+            f"kommunekode of the data is {codes[0]}, but the scenario's "
+            f"general.municipality_code is {wanted}; the plan is for {codes[0]}, the data's."
+        )
+        fix = (f"Set general.municipality_code = \"{codes[0]}\" in a scenario file, or check "
+               f"that the data is the municipality's.")
+    else:
+        message = (
+            f"kommunekode of the data holds {len(codes)} municipalities ({listed}), none of "
+            f"them the scenario's general.municipality_code {wanted}; the plan is labelled "
+            f"{wanted}, the scenario's."
+        )
+        fix = ("Import one municipality's data, or set general.municipality_code in a "
+               "scenario file to the municipality planned.")
+    props.issue("warning", message, fix, column="kommunekode")
