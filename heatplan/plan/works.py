@@ -212,7 +212,7 @@ def _street_groups(todo: pd.DataFrame, parent: dict[str, str]) -> dict[str, int]
         head = runs[0]
         for other in runs[1:]:
             if _joinable(graph, head, other):
-                graph = nx.contracted_nodes(graph, head, other, self_loops=False)
+                nx.contracted_nodes(graph, head, other, self_loops=False, copy=False)
                 merged[other] = head
     ids = {r: i for i, r in enumerate(sorted(set(merged.values())))}
     return {seg: ids[merged[roots[seg]]] for seg in todo.index}
