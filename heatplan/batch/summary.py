@@ -15,6 +15,7 @@ import pyogrio
 
 from heatplan.batch.run import TaskRecord
 from heatplan.io.atomic import atomic_path
+from heatplan.outputs.texts import lookup
 
 FIGURES_NAME = "batch_figures.csv"
 DISTRICTS_NAME = "batch_districts.gpkg"
@@ -49,7 +50,7 @@ _FIGURES = ("cost_mdkk", "co2_target_year_t", "trench_km", "districts_dh",
 
 
 def _t(key: str, lang: str) -> str:
-    return TEXTS[key][lang]
+    return lookup(TEXTS, key, lang)
 
 
 def write_summary(records: list[TaskRecord], out_dir: Path | str, *, lang: str = "da"

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from heatplan.outputs.texts import check_lang, format_number, is_missing, recommendation_text
+from heatplan.outputs.texts import (
+    check_lang,
+    format_number,
+    is_missing,
+    lookup,
+    recommendation_text,
+)
 from heatplan.plan.conflicts import work_type_text
 from heatplan.plan.result import Plan
 
@@ -159,9 +165,7 @@ REPORT_PACKAGE_COLUMNS: tuple[str, ...] = (
 
 def word(key: str, lang: str = "da", **fields: object) -> str:
     """The word ``key`` in ``lang`` with ``fields`` filled in."""
-    entry = WORDS[key]
-    template = entry.get(lang, entry["da"])
-    return template.format(**fields) if fields else template
+    return lookup(WORDS, key, lang, **fields)
 
 
 def quarter_text(year: object, quarter: object, lang: str = "da") -> str:

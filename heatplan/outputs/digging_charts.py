@@ -26,7 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 from heatplan.io.atomic import atomic_path
 from heatplan.outputs.digging import plan_line, quarter_text, word
 from heatplan.outputs.style import AREA_EDGE_COLOUR, INDIVIDUAL_COLOUR, phase_colour
-from heatplan.outputs.texts import check_lang, format_number, text
+from heatplan.outputs.texts import check_lang, format_number, lookup, text
 from heatplan.plan.conflicts import work_type_text
 from heatplan.plan.result import Plan
 
@@ -73,9 +73,7 @@ CHART_WORDS: dict[str, dict[str, str]] = {
 
 def chart_word(key: str, lang: str, **fields: object) -> str:
     """The chart word ``key`` in ``lang`` with ``fields`` filled in."""
-    entry = CHART_WORDS[key]
-    template = entry.get(lang, entry["da"])
-    return template.format(**fields) if fields else template
+    return lookup(CHART_WORDS, key, lang, **fields)
 
 
 def _heading(fig: Figure, plan: Plan, title: str, lang: str) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 import pandas as pd
 
 from heatplan.outputs.digging import risk_table
-from heatplan.outputs.texts import check_lang, format_number, is_missing
+from heatplan.outputs.texts import check_lang, format_number, is_missing, lookup
 from heatplan.plan.result import Plan
 
 WORDS: dict[str, dict[str, str]] = {
@@ -66,8 +66,7 @@ TOP_RISKS = 6
 
 def word(key: str, lang: str = "da", **fields: object) -> str:
     """The first page's word ``key`` in ``lang`` with ``fields`` filled in."""
-    template = WORDS[key][check_lang(lang)]
-    return template.format(**fields) if fields else template
+    return lookup(WORDS, key, check_lang(lang), **fields)
 
 
 def plan_date(plan: Plan, today: dt.date | None = None) -> str:

@@ -445,7 +445,14 @@ REFERENCES: tuple[str, ...] = (
 
 def text(key: str, lang: str = "da", **fields: object) -> str:
     """Return the text ``key`` in ``lang`` with ``fields`` filled in."""
-    entry = TEXTS[key]
+    return lookup(TEXTS, key, lang, **fields)
+
+
+def lookup(table: dict[str, dict[str, str]], key: str, lang: str = "da", **fields: object
+           ) -> str:
+    """The entry ``key`` of a Danish/English word table in ``lang`` (Danish when missing),
+    with ``fields`` filled in; every output's own word table is read through this."""
+    entry = table[key]
     template = entry.get(lang, entry["da"])
     return template.format(**fields) if fields else template
 

@@ -66,4 +66,4 @@ class Plan:
     scenario: Scenario | None = None
     is_synthetic: bool = False
     municipality_code: str | None = None
-    """Kommunekode of the planned municipality (``"0151"``), for map notes and Plandata."""
+    """Kommunekode of the planned municipality (four digits), for map notes and Plandata."""
